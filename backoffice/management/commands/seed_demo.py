@@ -1,0 +1,24 @@
+"""Load the demo data every later issue relies on; running it again changes nothing."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from gru import demo as organisation_demo
+from portal import demo as portal_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo commune, its departments, agents and citizens (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = organisation_demo.seed()
+        users = portal_demo.seed()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready for {organisation.name}."))
+        self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
+        for email in users:
+            self.stdout.write(f"  {email}")
+        self.stdout.write(f"Agents and administrator: TOTP secret {settings.DEMO_TOTP_SECRET}")

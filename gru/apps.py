@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GruConfig(AppConfig):
+    name = "gru"
+    verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from gru import checks  # noqa: F401 - registers the system checks

@@ -1,0 +1,15 @@
+"""System checks of our own, run by `manage.py check --deploy`."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+
+DEVELOPMENT_KEY_PREFIX = "dev-only-"
+
+
+@register(Tags.security, deploy=True)
+def check_secret_key_is_not_the_development_one(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if settings.SECRET_KEY.startswith(DEVELOPMENT_KEY_PREFIX):
+        return [Error("SECRET_KEY is the development default: set a long random SECRET_KEY.", id="gru.E001")]
+    return []

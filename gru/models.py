@@ -1,0 +1,140 @@
+"""The organisation: the collectivité, its departments and the agents' memberships."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from gru.colours import contrast_ratio
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
+hex_colour = RegexValidator(HEX_COLOUR, _("Enter a colour as #RRGGBB, for example #1d4f91."))
+
+# WCAG 2.1 AA contrast for normal text, checked against white (the text colour on coloured surfaces).
+MINIMUM_CONTRAST = 4.5
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def current(self) -> Organisation:
+        """The collectivité this instance serves (one per instance for now)."""
+        organisation = self.order_by("pk").first()
+        return organisation if organisation is not None else Organisation(name=str(_("Your local authority")))
+
+
+class Organisation(models.Model):
+    """The collectivité: identity, theme and legal texts shown by every page."""
+
+    name = models.CharField(_("name"), max_length=200)
+    logo = models.ImageField(_("logo"), upload_to="organisation/", blank=True)
+    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1d4f91", validators=[hex_colour])
+    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#8a3b12", validators=[hex_colour])
+    address = models.TextField(_("postal address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    publisher = models.CharField(_("publication director"), max_length=200, blank=True)
+    host = models.TextField(_("host"), blank=True, help_text=_("Name and address of the hosting provider."))
+    dpo_contact = models.TextField(_("data protection officer contact"), blank=True)
+    legal_notice = models.TextField(_("legal notice, additional text"), blank=True)
+    privacy_policy = models.TextField(_("personal data policy, additional text"), blank=True)
+    accessibility_statement = models.TextField(_("accessibility statement, additional text"), blank=True)
+
+    history = HistoricalRecords()
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("local authority")
+        verbose_name_plural = _("local authorities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("primary_colour", "accent_colour"):
+            value = getattr(self, field)
+            if re.match(HEX_COLOUR, value) and contrast_ratio(value, "#ffffff") < MINIMUM_CONTRAST:
+                errors[field] = _(
+                    "This colour is too light: white text on it would not be readable (contrast below 4.5:1)."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def logo_url(self) -> str:
+        return reverse("organisation_logo") if self.logo else ""
+
+
+class Department(models.Model):
+    """A service of the collectivité (état civil, enfance, urbanisme…)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("identifier"), max_length=60)
+    email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    signatory = models.CharField(
+        _("signatory"), max_length=200, blank=True, help_text=_("Name and title printed under letters.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="department_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def of(self, user: User) -> MembershipQuerySet:
+        return self.filter(user=user)
+
+    def managers(self) -> MembershipQuerySet:
+        return self.filter(role=Membership.Role.MANAGER)
+
+
+class Membership(models.Model):
+    """An agent's place in a department, with the role that decides what they may do there."""
+
+    class Role(models.TextChoices):
+        AGENT = "agent", _("agent")
+        MANAGER = "manager", _("manager")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agent")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("department")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department"], name="membership_unique_user_department"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.department} ({self.get_role_display()})"

@@ -1,0 +1,67 @@
+"""Public pages of the portal: home, legal pages, the organisation's logo and the health check."""
+
+import mimetypes
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from gru.models import Organisation
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/home.html")
+
+
+@require_GET
+def legal_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/legal_notice.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility.html")
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def organisation_logo(request: HttpRequest) -> FileResponse:
+    organisation = Organisation.objects.current()
+    if not organisation.logo:
+        raise Http404
+    content_type, _encoding = mimetypes.guess_type(organisation.logo.name)
+    return FileResponse(organisation.logo.open("rb"), content_type=content_type)
+
+
+def _check(probe: Callable[[], object]) -> str:
+    try:
+        probe()
+    except Exception:  # noqa: BLE001 - any failure means the dependency is down
+        return "error"
+    return "ok"
+
+
+def _database_probe() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _redis_probe() -> None:
+    cache.get("healthz")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _check(_database_probe), "redis": _check(_redis_probe)}
+    status = 200 if all(value == "ok" for value in checks.values()) else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)

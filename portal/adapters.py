@@ -1,0 +1,27 @@
+import logging
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.urls import reverse
+
+from gru.access import is_agent
+from portal import franceconnect
+
+logger = logging.getLogger(__name__)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Agents land on the back office, citizens on their space (unless a `next` URL was given)."""
+        if is_agent(request.user):
+            return reverse("backoffice:home")
+        return super().get_login_redirect_url(request)
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        """A session opened with FranceConnect is also closed at FranceConnect (end session)."""
+        try:
+            url = franceconnect.logout_url(request)
+        except franceconnect.FranceConnectError:
+            logger.exception("FranceConnect end-session endpoint unavailable; local logout only")
+            url = None
+        return url or super().get_logout_redirect_url(request)

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import phonenumbers
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import HouseholdMember, User
+
+DATE_HINT = _("Day/month/year, for example 14/07/1989.")
+
+
+class DateInput(forms.DateInput):
+    """A French date typed as dd/mm/yyyy: predictable with a keyboard and a screen reader, unlike date pickers."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "numeric", "size": 10, **(attrs or {})}, format="%d/%m/%Y")
+
+
+def validate_past_date(value: datetime.date) -> None:
+    if value > timezone.localdate():
+        raise forms.ValidationError(_("The date of birth cannot be in the future."))
+    if value.year < 1900:
+        raise forms.ValidationError(_("Enter a date of birth after 1900."))
+
+
+class SignupForm(forms.Form):
+    """Fields asked at sign-up besides email and password (allauth's ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Family name"), max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
+
+    def signup(self, request: Any, user: User) -> None:
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "birth_date", "phone", "preferred_channel"]
+        widgets = {
+            "first_name": forms.TextInput({"autocomplete": "given-name"}),
+            "last_name": forms.TextInput({"autocomplete": "family-name"}),
+            "birth_date": DateInput({"autocomplete": "bday"}),
+            "phone": forms.TextInput({"autocomplete": "tel", "type": "tel"}),
+            "preferred_channel": forms.RadioSelect,
+        }
+        help_texts = {"phone": _("A French number, for example 06 12 34 56 78."), "birth_date": DATE_HINT}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        if self.instance.is_identity_certified:
+            for name in User.CERTIFIED_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Certified by FranceConnect: it cannot be changed here.")
+
+    def clean_birth_date(self) -> datetime.date | None:
+        value = self.cleaned_data["birth_date"]
+        if value is not None:
+            validate_past_date(value)
+        return value
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if not value:
+            return ""
+        try:
+            number = phonenumbers.parse(value, "FR")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(_("Enter a valid phone number, for example 06 12 34 56 78."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("preferred_channel") == User.Channel.SMS and not data.get("phone"):
+            self.add_error("phone", _("Enter a mobile phone number to be contacted by text message."))
+        return data
+
+
+class AddressForm(forms.Form):
+    street = forms.CharField(
+        label=_("Street address"), max_length=255, widget=forms.TextInput({"autocomplete": "street-address"})
+    )
+    postcode = forms.RegexField(
+        label=_("Postcode"),
+        regex=r"^\d{5}$",
+        error_messages={"invalid": _("Enter a postcode of 5 digits, for example 45190.")},
+        widget=forms.TextInput({"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    city = forms.CharField(label=_("Town"), max_length=150, widget=forms.TextInput({"autocomplete": "address-level2"}))
+
+
+class HouseholdCreateForm(AddressForm):
+    birth_date = forms.DateField(
+        label=_("Your date of birth"),
+        help_text=DATE_HINT,
+        widget=DateInput({"autocomplete": "bday"}),
+        validators=[validate_past_date],
+    )
+
+
+class HouseholdMemberForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ["first_name", "last_name", "birth_date", "relationship"]
+        widgets = {"birth_date": DateInput, "relationship": forms.RadioSelect}
+        help_texts = {"birth_date": DATE_HINT}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        relationship = self.fields["relationship"]
+        relationship.choices = [  # type: ignore[attr-defined]
+            c for c in HouseholdMember.Relationship.choices if c[0] != HouseholdMember.Relationship.DECLARANT
+        ]
+        self.fields["birth_date"].validators.append(validate_past_date)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address of the adult to invite"),
+        help_text=_("They will receive a link to join your household with their own account."),
+        widget=forms.EmailInput({"autocomplete": "off"}),
+    )

@@ -1,0 +1,184 @@
+"""Writes on citizens' accounts and households."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import Household, HouseholdInvitation, HouseholdMember, User
+from portal.tasks import invitation_send_task
+
+PROFILE_FIELDS = ("first_name", "last_name", "birth_date", "phone", "preferred_channel")
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: dict[str, Any]) -> User:
+    """Change the profile; names and birth date certified by FranceConnect stay as certified."""
+    editable = [f for f in PROFILE_FIELDS if not (user.is_identity_certified and f in User.CERTIFIED_FIELDS)]
+    for field in editable:
+        setattr(user, field, data[field])
+    user.save(update_fields=editable)
+    declarant = HouseholdMember.objects.filter(user=user).first()
+    if declarant is not None:
+        _member_sync_from_user(member=declarant, user=user)
+    return user
+
+
+def _member_sync_from_user(*, member: HouseholdMember, user: User) -> None:
+    member.first_name, member.last_name = user.first_name, user.last_name
+    fields = ["first_name", "last_name"]
+    if user.birth_date:
+        member.birth_date = user.birth_date
+        fields.append("birth_date")
+    member.save(update_fields=fields)
+
+
+@transaction.atomic
+def household_create(*, user: User, street: str, postcode: str, city: str, birth_date: datetime.date) -> Household:
+    """Create the user's household with the user as its account holder."""
+    if HouseholdMember.objects.filter(user=user).exists():
+        raise ValidationError(_("You already belong to a household."))
+    household = Household.objects.create(street=street, postcode=postcode, city=city)
+    if user.birth_date is None:
+        user.birth_date = birth_date
+        user.save(update_fields=["birth_date"])
+    HouseholdMember.objects.create(
+        household=household,
+        user=user,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        birth_date=user.birth_date,
+        relationship=HouseholdMember.Relationship.DECLARANT,
+    )
+    return household
+
+
+@transaction.atomic
+def household_update(*, household: Household, street: str, postcode: str, city: str) -> Household:
+    household.street, household.postcode, household.city = street, postcode, city
+    household.save(update_fields=["street", "postcode", "city"])
+    return household
+
+
+@transaction.atomic
+def household_member_add(*, household: Household, data: dict[str, Any]) -> HouseholdMember:
+    return HouseholdMember.objects.create(household=household, **data)
+
+
+@transaction.atomic
+def household_member_update(*, member: HouseholdMember, data: dict[str, Any]) -> HouseholdMember:
+    if member.user_id is not None:
+        raise PermissionDenied(_("A member with an account updates their own profile."))
+    for field, value in data.items():
+        setattr(member, field, value)
+    member.save(update_fields=list(data))
+    return member
+
+
+@transaction.atomic
+def household_member_remove(*, member: HouseholdMember) -> None:
+    if member.user_id is not None:
+        raise PermissionDenied(_("A member with an account leaves the household by themselves."))
+    member.delete()
+
+
+@transaction.atomic
+def household_leave(*, user: User) -> None:
+    """The user leaves their household; a household left with no account holder is deleted with its members."""
+    member = HouseholdMember.objects.select_for_update().get(user=user)
+    household = member.household
+    member.delete()
+    if not household.members.with_account().exists():
+        household.delete()
+
+
+@transaction.atomic
+def household_invitation_send(*, household: Household, invited_by: User, email: str) -> HouseholdInvitation:
+    invitation = HouseholdInvitation.objects.create(
+        household=household,
+        invited_by=invited_by,
+        email=email.lower(),
+        expires_at=timezone.now() + settings.HOUSEHOLD_INVITATION_VALIDITY,
+    )
+    transaction.on_commit(lambda: invitation_send_task.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def household_invitation_accept(*, invitation: HouseholdInvitation, user: User) -> HouseholdMember:
+    """Join the inviting household as an adult member; the invitation is for this user's email only."""
+    invitation = HouseholdInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
+        raise ValidationError(_("This invitation has expired or has already been used."))
+    if invitation.email != user.email.lower():
+        raise ValidationError(_("This invitation was sent to another email address."))
+    if HouseholdMember.objects.filter(user=user).exists():
+        raise ValidationError(_("You already belong to a household: leave it before joining another one."))
+    if user.birth_date is None:
+        raise ValidationError(_("Enter your date of birth in your profile before joining a household."))
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return HouseholdMember.objects.create(
+        household=invitation.household,
+        user=user,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        birth_date=user.birth_date,
+        relationship=HouseholdMember.Relationship.PARTNER,
+    )
+
+
+@transaction.atomic
+def user_totp_enroll(*, user: User, secret: str) -> None:
+    """Enroll a TOTP second factor (with recovery codes) for the user, replacing any earlier one."""
+    Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    ).delete()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+
+
+@transaction.atomic
+def user_franceconnect_login(*, sub: str, given_name: str, family_name: str, birthdate: str, email: str) -> User:
+    """The account of a citizen identified by FranceConnect, created or linked, with its identity certified.
+
+    An account already linked to this FranceConnect identity is used first; else a citizen account whose verified
+    email is the one FranceConnect gives is linked (agents and administrators never are: they sign in with their
+    password and second factor); else a new account is created with that email, verified.
+    """
+    user = User.objects.select_for_update().filter(franceconnect_sub=sub).first()
+    if user is None:
+        user = _franceconnect_account(email=email.lower())
+    user.franceconnect_sub = sub
+    user.first_name, user.last_name = given_name, family_name
+    user.birth_date = datetime.date.fromisoformat(birthdate)
+    user.identity_certified_at = timezone.now()
+    user.save()
+    member = HouseholdMember.objects.filter(user=user).first()
+    if member is not None:
+        _member_sync_from_user(member=member, user=user)
+    return user
+
+
+def _franceconnect_account(*, email: str) -> User:
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+    if verified is not None:
+        user = verified.user
+        if user.is_staff or user.memberships.exists() or user.franceconnect_sub:
+            raise ValidationError(_("This email address belongs to an account that cannot be linked to FranceConnect."))
+        return user
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("An account with this email address is awaiting verification."))
+    user = User.objects.create_user(email, None)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user

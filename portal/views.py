@@ -1,0 +1,153 @@
+"""The citizen space: "Mon espace", profile and household."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal import services
+from portal.forms import AddressForm, HouseholdCreateForm, HouseholdMemberForm, InvitationForm, ProfileForm
+from portal.models import Household, HouseholdInvitation, HouseholdMember
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _own_household(request: HttpRequest) -> Household:
+    return get_object_or_404(Household.objects.of(request.user))
+
+
+@login_required
+@require_http_methods(["GET"])
+def space(request: HttpRequest) -> HttpResponse:
+    household = Household.objects.of(request.user).prefetch_related("members").first()
+    return render(request, "portal/space.html", {"household": household})
+
+
+@login_required
+@GET_POST
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=request.user, data=form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("portal:profile")
+    return render(request, "portal/profile.html", {"form": form})
+
+
+@login_required
+@GET_POST
+def household(request: HttpRequest) -> HttpResponse:
+    current = Household.objects.of(request.user).prefetch_related("members__user").first()
+    if current is not None:
+        invitations = current.invitations.pending().order_by("created_at")
+        return render(request, "portal/household.html", {"household": current, "invitations": invitations})
+    form = HouseholdCreateForm(request.POST or None, initial={"birth_date": request.user.birth_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your household has been created. You can now add its members."))
+            return redirect("portal:household")
+    return render(request, "portal/household_create.html", {"form": form})
+
+
+@login_required
+@GET_POST
+def household_address(request: HttpRequest) -> HttpResponse:
+    current = _own_household(request)
+    initial = {"street": current.street, "postcode": current.postcode, "city": current.city}
+    form = AddressForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.household_update(household=current, **form.cleaned_data)
+        messages.success(request, _("The address of your household has been saved."))
+        return redirect("portal:household")
+    return render(request, "portal/household_address.html", {"form": form})
+
+
+@login_required
+@GET_POST
+def member_add(request: HttpRequest) -> HttpResponse:
+    current = _own_household(request)
+    form = HouseholdMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member = services.household_member_add(household=current, data=form.cleaned_data)
+        messages.success(request, _("%(name)s has been added to your household.") % {"name": member})
+        return redirect("portal:household")
+    return render(request, "portal/member_form.html", {"form": form, "member": None})
+
+
+def _member_without_account(request: HttpRequest, pk: int) -> HouseholdMember:
+    return get_object_or_404(HouseholdMember.objects.of(request.user).filter(user__isnull=True), pk=pk)
+
+
+@login_required
+@GET_POST
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_without_account(request, pk)
+    form = HouseholdMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        services.household_member_update(member=member, data=form.cleaned_data)
+        messages.success(request, _("The details of %(name)s have been saved.") % {"name": member})
+        return redirect("portal:household")
+    return render(request, "portal/member_form.html", {"form": form, "member": member})
+
+
+@login_required
+@GET_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_without_account(request, pk)
+    if request.method == "POST":
+        services.household_member_remove(member=member)
+        messages.success(request, _("%(name)s has been removed from your household.") % {"name": member})
+        return redirect("portal:household")
+    return render(request, "portal/member_remove.html", {"member": member})
+
+
+@login_required
+@GET_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    current = _own_household(request)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.household_invitation_send(household=current, invited_by=request.user, email=form.cleaned_data["email"])
+        messages.success(request, _("The invitation has been sent to %(email)s.") % form.cleaned_data)
+        return redirect("portal:household")
+    return render(request, "portal/invite.html", {"form": form})
+
+
+@login_required
+@GET_POST
+def leave(request: HttpRequest) -> HttpResponse:
+    current = _own_household(request)
+    if request.method == "POST":
+        services.household_leave(user=request.user)
+        messages.success(request, _("You have left the household."))
+        return redirect("portal:space")
+    return render(request, "portal/leave.html", {"household": current})
+
+
+@login_required
+@GET_POST
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(
+        HouseholdInvitation.objects.pending().select_related("invited_by"),
+        token=token,
+        email=request.user.email.lower(),
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            services.household_invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("You have joined the household."))
+            return redirect("portal:household")
+    return render(request, "portal/invitation_accept.html", {"invitation": invitation, "error": error})

@@ -1,0 +1,89 @@
+"""axe-core on every page of the portal, for the persona who sees it, and no horizontal scroll on a phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ANONYMOUS = [
+    "/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
+    "/accessibilite/",
+    "/compte/login/",
+    "/compte/signup/",
+    "/compte/password/reset/",
+]
+CITIZEN = [
+    "/espace/",
+    "/espace/profil/",
+    "/espace/foyer/",
+    "/espace/foyer/adresse/",
+    "/espace/foyer/membres/ajouter/",
+    "/espace/foyer/inviter/",
+    "/espace/foyer/quitter/",
+    "/compte/email/",
+    "/compte/password/change/",
+    "/compte/2fa/",
+]
+
+
+def test_anonymous_pages_have_no_accessibility_violation(page, organisation):
+    for path in ANONYMOUS:
+        page.goto(path)
+        assert_accessible(page)
+
+
+def test_citizen_pages_have_no_accessibility_violation(page, alice):
+    sign_in(page, alice.email)
+    for path in CITIZEN:
+        page.goto(path)
+        expect(page.locator("h1")).to_have_count(1)
+        assert_accessible(page)
+    child = alice.household_member.household.members.get(first_name="Léa")
+    for path in (f"/espace/foyer/membres/{child.pk}/", f"/espace/foyer/membres/{child.pk}/retirer/"):
+        page.goto(path)
+        assert_accessible(page)
+
+
+def test_a_form_in_error_keeps_the_focus_on_its_error_summary_and_stays_accessible(page, alice):
+    sign_in(page, alice.email)
+    page.goto("/espace/profil/")
+    page.fill("#id_phone", "12")
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#id_phone")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+
+def test_the_agents_back_office_and_second_factor_pages_have_no_violation(page, bob):
+    sign_in(page, bob.email, totp=True)
+    page.wait_for_url("**/agents/")
+    assert_accessible(page)
+    page.goto("/compte/2fa/")
+    assert_accessible(page)
+
+
+def test_the_totp_enrolment_page_has_no_violation(page, alice):
+    sign_in(page, alice.email)
+    page.goto("/compte/2fa/totp/activate/")
+    page.fill("#id_password", "correct-horse-battery-staple")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/2fa/totp/activate/")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/", "/compte/signup/"])
+def test_public_pages_fit_a_phone_screen_without_horizontal_scroll(page, organisation, path):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_household_page_fits_a_phone_screen(page, alice):
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, alice.email)
+    page.goto("/espace/foyer/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -1,0 +1,127 @@
+"""Personas shared by every test: alice and eve (citizens), bob and carol (agents), dave (administrator)."""
+
+import uuid
+
+import pytest
+from django.conf import settings as django_settings
+
+from portal import services
+from portal.models import HouseholdMember, User
+from tests.factories import (
+    DepartmentFactory,
+    HouseholdMemberFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """A fresh cache key space for each test, so rate limits and cached values never leak between tests."""
+    settings.CACHES = {
+        "default": {**django_settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded files go to a temporary directory, never into the working tree."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def etat_civil(organisation):
+    return DepartmentFactory(organisation=organisation, slug="etat-civil", name="État civil")
+
+
+@pytest.fixture
+def enfance(organisation):
+    return DepartmentFactory(organisation=organisation, slug="enfance", name="Enfance")
+
+
+@pytest.fixture
+def urbanisme(organisation):
+    return DepartmentFactory(organisation=organisation, slug="urbanisme", name="Urbanisme")
+
+
+def _citizen_with_household(email: str, first_name: str, last_name: str) -> User:
+    user = UserFactory(email=email, first_name=first_name, last_name=last_name)
+    services.household_create(
+        user=user, street="1 rue Haute", postcode="45630", city="Beaulieu-sur-Loire", birth_date=user.birth_date
+    )
+    return user
+
+
+@pytest.fixture
+def alice(organisation) -> User:
+    """A citizen with a household: a partner and two children."""
+    user = _citizen_with_household("alice@example.org", "Alice", "Martin")
+    household = user.household_member.household
+    HouseholdMemberFactory(
+        household=household,
+        first_name="Julien",
+        relationship=HouseholdMember.Relationship.PARTNER,
+        birth_date="1984-01-22",
+    )
+    HouseholdMemberFactory(household=household, first_name="Léa")
+    HouseholdMemberFactory(household=household, first_name="Hugo", birth_date="2020-11-30")
+    return user
+
+
+@pytest.fixture
+def eve(organisation) -> User:
+    """Another citizen, of another household: the outsider."""
+    return _citizen_with_household("eve@example.org", "Ève", "Durand")
+
+
+def _agent(email: str, first_name: str, *departments) -> User:
+    user = UserFactory(email=email, first_name=first_name, last_name="Agent")
+    for department in departments:
+        MembershipFactory(user=user, department=department)
+    services.user_totp_enroll(user=user, secret=TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def bob(etat_civil, enfance) -> User:
+    """An agent of État civil and Enfance, with TOTP enrolled."""
+    return _agent("bob@example.org", "Bob", etat_civil, enfance)
+
+
+@pytest.fixture
+def carol(urbanisme) -> User:
+    """An agent of Urbanisme, with TOTP enrolled."""
+    return _agent("carol@example.org", "Carol", urbanisme)
+
+
+@pytest.fixture
+def dave(organisation) -> User:
+    """The administrator, with TOTP enrolled."""
+    user = UserFactory(email="dave@example.org", first_name="Dave", last_name="Admin", is_staff=True, is_superuser=True)
+    services.user_totp_enroll(user=user, secret=TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def eve_client(client, eve):
+    client.force_login(eve)
+    return client
