@@ -31,7 +31,9 @@ def test_pages_load_nothing_from_another_origin(client, organisation):
     assert "cdn" not in content.lower()
 
 
-@pytest.mark.parametrize("name", ["home", "legal_notice", "privacy", "accessibility", "account_login", "account_signup"])
+@pytest.mark.parametrize(
+    "name", ["home", "legal_notice", "privacy", "accessibility", "account_login", "account_signup"]
+)
 def test_anonymous_pages_write_nothing_to_the_database(client, organisation, name):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse(name)).status_code == 200
