@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 # WeasyPrint's libraries (Pango, HarfBuzz) and fonts; gettext for the translation catalogues.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-       fonts-dejavu-core fonts-liberation gettext curl \
+       fonts-dejavu-core fonts-liberation gettext curl libmagic1 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 gru
 WORKDIR /app

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django.forms",
     "allauth",
     "allauth.account",
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_htmx",
+    "adminsortable2",
     "csp",
     "gru",
     "portal",
@@ -186,8 +188,11 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/htmx", BASE_DIR / "node_module
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Hashed, compressed static files (after collectstatic) unless developing or testing.
 STATICFILES_MANIFEST = env.bool("STATICFILES_MANIFEST", default=not DEBUG)
+# Citizens' files: never under a public URL, served only by permission-checked views.
+PRIVATE_ROOT = env("PRIVATE_ROOT", default=str(BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_ROOT}},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -259,6 +264,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.invitations_purge_task",
         "schedule": crontab(minute=27, hour=3),
     },
+    "remind-expiring-drafts": {
+        "task": "teleservices.tasks.drafts_remind_task",
+        "schedule": crontab(minute=7, hour=9),
+    },
+    "purge-expired-drafts": {
+        "task": "teleservices.tasks.drafts_purge_task",
+        "schedule": crontab(minute=37, hour=3),
+    },
 }
 
 HOUSEHOLD_INVITATION_VALIDITY = timedelta(days=env.int("HOUSEHOLD_INVITATION_DAYS", default=14))
@@ -272,5 +285,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }

@@ -18,6 +18,8 @@ urlpatterns = [
     path("langue/", set_language, name="set_language"),
     path("compte/", include("allauth.urls")),
     path("franceconnect/", include("portal.franceconnect_urls")),
+    path("", include("teleservices.urls")),
+    path("", include("vault.urls")),
     path("espace/", include("portal.urls")),
     path("agents/", include("backoffice.urls")),
     path("admin/", admin.site.urls),

@@ -27,6 +27,20 @@ def validate_past_date(value: datetime.date) -> None:
         raise forms.ValidationError(_("Enter a date of birth after 1900."))
 
 
+def phone_to_e164(value: str) -> str:
+    """A French phone number as typed → E.164 ("" when empty); a French ValidationError when it is not one."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(_("Enter a valid phone number, for example 06 12 34 56 78."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class SignupForm(forms.Form):
     """Fields asked at sign-up besides email and password (allauth's ACCOUNT_SIGNUP_FORM_CLASS)."""
 
@@ -72,19 +86,11 @@ class ProfileForm(forms.ModelForm):
         return value
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"].strip()
-        if not value:
-            return ""
-        try:
-            number = phonenumbers.parse(value, "FR")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError(_("Enter a valid phone number, for example 06 12 34 56 78."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone_to_e164(self.cleaned_data["phone"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("preferred_channel") == User.Channel.SMS and not data.get("phone"):
             self.add_error("phone", _("Enter a mobile phone number to be contacted by text message."))
         return data

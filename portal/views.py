@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods
 from portal import services
 from portal.forms import AddressForm, HouseholdCreateForm, HouseholdMemberForm, InvitationForm, ProfileForm
 from portal.models import Household, HouseholdInvitation, HouseholdMember
+from teleservices.models import Case
 
 GET_POST = require_http_methods(["GET", "POST"])
+SPACE_REQUESTS = 5  # the latest requests shown in "Mon espace"
 
 
 def _own_household(request: HttpRequest) -> Household:
@@ -25,7 +27,8 @@ def _own_household(request: HttpRequest) -> Household:
 @require_http_methods(["GET"])
 def space(request: HttpRequest) -> HttpResponse:
     household = Household.objects.of(request.user).prefetch_related("members").first()
-    return render(request, "portal/space.html", {"household": household})
+    requests = Case.objects.visible_to_citizen(request.user).select_related("teleservice")[:SPACE_REQUESTS]
+    return render(request, "portal/space.html", {"household": household, "requests": requests})
 
 
 @login_required

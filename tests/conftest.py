@@ -7,6 +7,7 @@ from django.conf import settings as django_settings
 
 from portal import services
 from portal.models import HouseholdMember, User
+from teleservices import demo as teleservices_demo
 from tests.factories import (
     DepartmentFactory,
     HouseholdMemberFactory,
@@ -30,6 +31,8 @@ def _isolated_cache(settings):
 def _private_media(settings, tmp_path):
     """Uploaded files go to a temporary directory, never into the working tree."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    private = {**settings.STORAGES["private"], "OPTIONS": {"location": str(tmp_path / "private")}}
+    settings.STORAGES = {**settings.STORAGES, "private": private}
 
 
 @pytest.fixture(autouse=True)
@@ -125,3 +128,10 @@ def alice_client(client, alice):
 def eve_client(client, eve):
     client.force_login(eve)
     return client
+
+
+@pytest.fixture
+def teleservices(etat_civil, enfance, urbanisme):
+    """The demo commune's four published téléservices, by slug."""
+    DepartmentFactory(organisation=etat_civil.organisation, slug="voirie", name="Voirie")
+    return teleservices_demo.seed_teleservices(None)

@@ -6,3 +6,15 @@ document.addEventListener("DOMContentLoaded", () => {
         summary.focus();
     }
 });
+
+// Questions shown or hidden as the citizen answers: the server says which to hide (teleservices/_live.html).
+document.addEventListener("htmx:afterSwap", () => {
+    const live = document.getElementById("live");
+    if (!live) {
+        return;
+    }
+    const hidden = new Set((live.dataset.hidden || "").split(" ").filter(Boolean));
+    document.querySelectorAll("[data-field-key]").forEach((item) => {
+        item.hidden = hidden.has(item.dataset.fieldKey);
+    });
+});

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from teleservices import services
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,3 +88,42 @@ def test_the_household_page_fits_a_phone_screen(page, alice):
     sign_in(page, alice.email)
     page.goto("/espace/foyer/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def _alice_requests(alice, teleservices):
+    """A submitted report with a message and a draft of the occupation of the public domain (a repeatable block)."""
+    report = services.case_start(user=alice, teleservice=teleservices["signalement-voirie"])
+    answers = {"categorie": "eclairage", "localisation": "Devant le 4 rue des Tilleuls"}
+    report = services.case_submit(case=services.case_page_save(case=report, answers=answers, files={}, page=0))
+    services.case_message_post(case=report, author=alice, body="Le lampadaire clignote.", files=[], from_agent=False)
+    draft = services.case_start(user=alice, teleservice=teleservices["occupation-domaine-public"])
+    return report, draft
+
+
+def test_the_procedure_pages_have_no_violation_and_fit_a_phone(page, alice, teleservices):
+    report, draft = _alice_requests(alice, teleservices)
+    page.goto("/demarches/")
+    assert_accessible(page)
+    sign_in(page, alice.email)
+    paths = [
+        "/demarches/?q=acte",
+        "/demarches/occupation-domaine-public/",
+        "/espace/demandes/",
+        f"/espace/demandes/{report.reference}/",
+        *[f"/brouillons/{draft.public_id}/etape/{n}/" for n in (1, 2, 3)],
+        f"/brouillons/{draft.public_id}/recapitulatif/",
+    ]
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in paths:
+            page.goto(path)
+            expect(page.locator("h1")).to_have_count(1)
+            assert_accessible(page)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+
+
+def test_the_administrators_preview_has_no_violation(page, dave, teleservices):
+    sign_in(page, dave.email, totp=True)
+    for number in (1, 2, 3):
+        page.goto(f"/demarches/occupation-domaine-public/apercu/{number}/")
+        assert_accessible(page)

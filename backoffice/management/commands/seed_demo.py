@@ -8,6 +8,7 @@ from django.db import transaction
 
 from gru import demo as organisation_demo
 from portal import demo as portal_demo
+from teleservices import demo as teleservices_demo
 
 
 class Command(BaseCommand):
@@ -17,6 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = organisation_demo.seed()
         users = portal_demo.seed()
+        teleservices = teleservices_demo.seed_teleservices(users.get("dave@example.org"))
+        teleservices_demo.seed_requests(users["alice@example.org"], teleservices)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready for {organisation.name}."))
         self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
         for email in users:

@@ -1,0 +1,536 @@
+"""Django forms for one page of a request, built from its FieldDefs, and the answers they produce.
+
+Answers are stored as JSON: text as strings, numbers as int or decimal strings, dates as ISO strings, yes/no as
+booleans, choices as identifiers, addresses as {street, postcode, city}, files as {id, name, size, type}, household
+members as [{id, name, birth_date}], repeatable blocks as lists of answers.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.template.defaultfilters import date as date_format
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from stdnum import iban
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siret
+
+from portal.forms import DATE_HINT, AddressForm, DateInput, phone_to_e164
+from portal.models import Household, HouseholdMember, User
+from teleservices.definition import FieldDef, FormDefinition, PageDef
+from vault.files import CheckedFile, accept_hint, file_check, types_label
+
+ADDRESS_PARTS = ("street", "postcode", "city")
+MAX_ROWS = 30
+YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+
+
+@dataclass
+class Item:
+    """A field of the page with the names of its Django form fields (an address has three) or its formset."""
+
+    field: FieldDef
+    names: list[str]
+    formset: BaseBlockFormSet | None = None
+    bound: list[forms.BoundField] = dataclasses.field(default_factory=list)
+    conditional: bool = False
+    hidden: bool = False
+    answer: Any = None
+
+
+def member_choices(household: Household | None, f: FieldDef) -> list[HouseholdMember]:
+    """The household members a member picker offers, after its filter."""
+    if household is None:
+        return []
+    today = timezone.localdate()
+    members = list(household.members.all())
+    wanted = f.option("member_filter", "all")
+    if wanted == "adults":
+        return [m for m in members if age(m.birth_date, today) >= 18]
+    if wanted == "minors":
+        return [m for m in members if age(m.birth_date, today) < 18]
+    return members
+
+
+def age(birth_date: datetime.date, on: datetime.date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def _django_fields(f: FieldDef, household: Household | None) -> dict[str, forms.Field]:
+    """The Django form field(s) that ask one FieldDef."""
+    # Help texts are rendered as HTML by the field template: administrators' text is escaped here.
+    common: dict[str, Any] = {"label": f.label, "required": f.required, "help_text": escape(f.help_text)}
+    kind = f.kind
+    if kind == "address":
+        parts = AddressForm.base_fields
+        return {
+            f"{f.key}__{part}": _copy_field(parts[part], required=f.required, label=f"{parts[part].label}")
+            for part in ADDRESS_PARTS
+        }
+    if kind in ("text", "textarea"):
+        validators = (
+            [
+                RegexValidator(
+                    f.option("pattern"), f.option("pattern_message") or _("This answer is not in the expected form.")
+                )
+            ]
+            if f.option("pattern")
+            else []
+        )
+        widget: Any = forms.Textarea({"rows": 5}) if kind == "textarea" else forms.TextInput
+        return {
+            f.key: forms.CharField(max_length=f.option("max_length"), validators=validators, widget=widget, **common)
+        }
+    if kind == "email":
+        return {f.key: forms.EmailField(widget=forms.EmailInput({"autocomplete": "email"}), **common)}
+    if kind in ("phone", "iban", "siret"):
+        attrs = {
+            "phone": {"type": "tel", "autocomplete": "tel"},
+            "iban": {"autocomplete": "off"},
+            "siret": {"inputmode": "numeric"},
+        }
+        return {f.key: forms.CharField(widget=forms.TextInput(attrs[kind]), **common)}
+    if kind == "integer":
+        return {
+            f.key: forms.IntegerField(min_value=_number(f, "min_value"), max_value=_number(f, "max_value"), **common)
+        }
+    if kind == "decimal":
+        return {
+            f.key: forms.DecimalField(
+                min_value=_decimal(f, "min_value"),
+                max_value=_decimal(f, "max_value"),
+                widget=forms.TextInput({"inputmode": "decimal"}),
+                localize=True,
+                **common,
+            )
+        }
+    if kind == "date":
+        hint = " ".join(filter(None, [escape(f.help_text), str(DATE_HINT)]))
+        return {f.key: forms.DateField(widget=DateInput, **{**common, "help_text": hint})}
+    if kind == "boolean":
+        return {f.key: forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)}
+    if kind == "choice":
+        display: Any = forms.RadioSelect if f.option("choice_display", "radio") == "radio" else forms.Select
+        choices = f.choice_list if display is forms.RadioSelect else [("", "—"), *f.choice_list]
+        return {f.key: forms.ChoiceField(choices=choices, widget=display, **common)}
+    if kind == "multiple":
+        return {f.key: forms.MultipleChoiceField(choices=f.choice_list, widget=forms.CheckboxSelectMultiple, **common)}
+    if kind == "file":
+        types = f.option("file_types", [])
+        hint = _("Accepted files: %(types)s, up to %(size)s MB.") % {
+            "types": types_label(types),
+            "size": f.option("max_size_mb", 10),
+        }
+        file_input = forms.FileInput({"accept": accept_hint(types)})
+        help_text = " ".join(filter(None, [escape(f.help_text), escape(hint)]))
+        return {f.key: forms.FileField(**{**common, "required": False, "help_text": help_text}, widget=file_input)}
+    if kind == "members":
+        choices = [(str(m.pk), f"{m.first_name} {m.last_name}") for m in member_choices(household, f)]
+        if f.option("multiple_members"):
+            return {f.key: forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)}
+        return {f.key: forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)}
+    raise ValueError(kind)
+
+
+def _copy_field(original: forms.Field, **changes: Any) -> forms.Field:
+    duplicate = copy.deepcopy(original)
+    for name, value in changes.items():
+        setattr(duplicate, name, value)
+    return duplicate
+
+
+def _number(f: FieldDef, name: str) -> int | None:
+    value = f.option(name)
+    return None if value is None else int(Decimal(value))
+
+
+def _decimal(f: FieldDef, name: str) -> Decimal | None:
+    value = f.option(name)
+    return None if value is None else Decimal(value)
+
+
+class BlockRowForm(forms.Form):
+    """One row of a repeatable block."""
+
+    def __init__(self, *args: Any, children: tuple[FieldDef, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.children = children
+        for child in children:
+            if child.asks:
+                self.fields.update(_django_fields(child, None))
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        for child in self.children:
+            _clean_special(self, child)
+        return self.cleaned_data
+
+    def answer(self) -> dict[str, Any]:
+        return {c.key: _answer(c, self.cleaned_data, None) for c in self.children if c.asks}
+
+
+class BaseBlockFormSet(forms.BaseFormSet):
+    def answer(self) -> list[dict[str, Any]]:
+        """The rows filled in and not deleted (only the valid ones when the whole block is not)."""
+        return [
+            row.answer()
+            for row in self.forms
+            if row.has_changed() and row.is_valid() and not row.cleaned_data.get("DELETE")
+        ]
+
+
+def block_formset(
+    f: FieldDef, *, data: Any, initial: list[dict[str, Any]] | None, add_row: bool = False
+) -> BaseBlockFormSet:
+    minimum = f.option("min_rows") or (1 if f.required else 0)
+    formset_class = forms.formset_factory(
+        BlockRowForm,
+        formset=BaseBlockFormSet,
+        extra=1 if add_row or not initial else 0,
+        min_num=minimum,
+        max_num=f.option("max_rows") or MAX_ROWS,
+        validate_min=True,
+        validate_max=True,
+        can_delete=True,
+    )
+    initial_rows = [
+        {k: v for c in f.children if c.asks for k, v in _initial(c, row.get(c.key)).items()} for row in initial or []
+    ]
+    formset = formset_class(data, initial=initial_rows or None, prefix=f.key, form_kwargs={"children": f.children})
+    return cast(BaseBlockFormSet, formset)
+
+
+class PageForm(forms.Form):
+    """The questions of one page; hidden questions (their condition does not hold) are neither checked nor kept."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        page: PageDef,
+        answers: dict[str, Any],
+        household: Household | None,
+        add_row: str = "",
+    ) -> None:
+        super().__init__(data, files)
+        self.page, self.answers, self.household = page, answers, household
+        self.items: list[Item] = []
+        self.checked_files: dict[str, CheckedFile] = {}
+        page_keys = {f.key for f in page.fields if f.asks}
+        for f in page.fields:
+            item = Item(field=f, names=[], conditional=bool(f.shown_if and f.shown_if.fields & page_keys))
+            if f.kind == "block":
+                item.formset = block_formset(f, data=data, initial=answers.get(f.key), add_row=add_row == f.key)
+            elif f.asks:
+                new = _django_fields(f, household)
+                self.fields.update(new)
+                item.names = list(new)
+                self.initial.update(_initial(f, answers.get(f.key)))
+                if f.option("prefill_locked") and f.option("prefill"):
+                    for name in new:
+                        self.fields[name].disabled = True
+            self.items.append(item)
+        for item in self.items:
+            item.bound = [self[name] for name in item.names]
+
+    @property
+    def formsets(self) -> list[forms.BaseFormSet]:
+        return [item.formset for item in self.items if item.formset is not None]
+
+    def shown_items(self, answers: dict[str, Any] | None = None) -> list[Item]:
+        """The items whose condition holds on these answers (earlier pages and this page's answers so far)."""
+        current = dict(self.answers if answers is None else answers)
+        shown = []
+        for item in self.items:
+            if item.field.is_shown(current):
+                shown.append(item)
+            else:
+                current.pop(item.field.key, None)
+        return shown
+
+    @property
+    def has_conditions(self) -> bool:
+        """Whether some questions depend on other answers of this page (shown or hidden as the citizen answers)."""
+        return any(item.conditional for item in self.items)
+
+    def mark_shown(self, answers: dict[str, Any]) -> None:
+        """Hide the items whose condition does not hold on these answers; give each its current answer."""
+        shown = {id(item) for item in self.shown_items(answers)}
+        for item in self.items:
+            item.hidden = id(item) not in shown
+            item.answer = answers.get(item.field.key)
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        shown_keys = {item.field.key for item in self.shown_items(self.page_answers(partial=True))}
+        return valid and all(
+            item.formset.is_valid() for item in self.items if item.formset is not None and item.field.key in shown_keys
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        answers = dict(self.answers)
+        for item in self.items:
+            f = item.field
+            if not f.is_shown(answers):
+                for name in item.names:
+                    self.errors.pop(name, None)
+                    data.pop(name, None)
+                answers.pop(f.key, None)
+                continue
+            _clean_special(self, f)
+            if f.asks and not any(name in self.errors for name in item.names):
+                answers[f.key] = self._answer_of(item)
+        return data
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(field id, label, error) of every problem on the page, block rows included, for the error summary."""
+        links: list[tuple[str, str, str]] = [("", "", str(error)) for error in self.non_field_errors()]
+        links += [
+            (self[name].auto_id, str(self[name].label), str(e))
+            for name in self.errors
+            if name in self.fields
+            for e in self.errors[name]
+        ]
+        for formset in self.formsets:
+            if not formset.is_bound or formset.is_valid():
+                continue
+            links += [(f"id_{formset.prefix}-TOTAL_FORMS", "", str(e)) for e in formset.non_form_errors()]
+            for row in formset.forms:
+                links += [
+                    (row[name].auto_id, str(row[name].label), str(e))
+                    for name in row.errors
+                    if name in row.fields
+                    for e in row.errors[name]
+                ]
+        return links
+
+    def _answer_of(self, item: Item) -> Any:
+        if item.formset is not None:
+            return item.formset.answer()
+        return _answer(item.field, self.cleaned_data, self.household, previous=self.answers.get(item.field.key))
+
+    def page_answers(self, *, partial: bool = False) -> dict[str, Any]:
+        """The answers of the page's shown questions, merged into the previous ones; hidden ones removed.
+
+        With partial, only the questions that passed their checks (to keep what is right when leaving a page)."""
+        if not hasattr(self, "cleaned_data"):
+            self.full_clean()
+        answers = dict(self.answers)
+        for item in self.items:
+            f = item.field
+            if not f.asks:
+                continue
+            if not f.is_shown(answers):
+                answers.pop(f.key, None)
+                continue
+            failed = any(name in self.errors for name in item.names) or (
+                item.formset is not None and not item.formset.is_valid()
+            )
+            if failed and partial:
+                continue
+            if f.kind == "file" and f.key in self.checked_files:
+                continue  # stored by the service, which then records the answer
+            answers[f.key] = self._answer_of(item)
+        return answers
+
+
+def _clean_special(form: forms.Form, f: FieldDef) -> None:
+    """Checks that need more than the Django field: French identifiers, date bounds, selections, files."""
+    name = f.key
+    value = form.cleaned_data.get(name)
+    try:
+        if f.kind == "phone" and value:
+            form.cleaned_data[name] = phone_to_e164(value)
+        elif f.kind == "iban" and value:
+            form.cleaned_data[name] = _identifier(
+                iban.validate, value, _("Enter a valid IBAN, for example FR76 3000 6000 0112 3456 7890 189.")
+            )
+        elif f.kind == "siret" and value:
+            form.cleaned_data[name] = _identifier(siret.validate, value, _("Enter a valid SIRET number of 14 digits."))
+        elif f.kind == "date" and value:
+            _check_date_bounds(f, value)
+        elif f.kind == "multiple" and value is not None:
+            _check_selections(f, value)
+        elif f.kind == "file":
+            _clean_file(form, f)
+    except forms.ValidationError as error:
+        form.add_error(name, error)
+
+
+def _identifier(validate: Any, value: str, message: str) -> str:
+    try:
+        return validate(value)
+    except StdnumError:
+        raise forms.ValidationError(message) from None
+
+
+def _check_date_bounds(f: FieldDef, value: datetime.date) -> None:
+    today = timezone.localdate()
+    bounds = f.option("date_bounds", "any")
+    if bounds == "past" and value > today:
+        raise forms.ValidationError(_("Enter a date that is not in the future."))
+    if bounds == "future" and value < today:
+        raise forms.ValidationError(_("Enter a date that is not in the past."))
+
+
+def _check_selections(f: FieldDef, value: list[str]) -> None:
+    low, high = f.option("min_choices"), f.option("max_choices")
+    if value and low and len(value) < low:
+        raise forms.ValidationError(_("Choose at least %(count)s options.") % {"count": low})
+    if high and len(value) > high:
+        raise forms.ValidationError(_("Choose at most %(count)s options.") % {"count": high})
+
+
+def _clean_file(form: forms.Form, f: FieldDef) -> None:
+    uploaded = form.cleaned_data.get(f.key)
+    if uploaded:
+        checked = file_check(
+            uploaded, types=f.option("file_types", []), max_size=f.option("max_size_mb", 10) * 1024 * 1024
+        )
+        form.checked_files[f.key] = checked  # type: ignore[attr-defined]
+    elif f.required and not getattr(form, "answers", {}).get(f.key):
+        raise forms.ValidationError(_("Add a file."))
+
+
+def _answer(f: FieldDef, cleaned: dict[str, Any], household: Household | None, previous: Any = None) -> Any:
+    """The JSON answer of a field from its form's cleaned data."""
+    if f.kind == "address":
+        return {part: cleaned.get(f"{f.key}__{part}", "") for part in ADDRESS_PARTS}
+    value = cleaned.get(f.key)
+    if f.kind == "file":
+        return previous if previous and not value else None
+    if f.kind == "boolean":
+        return None if not value else value == "yes"
+    if f.kind == "decimal":
+        return None if value is None else str(value)
+    if f.kind == "date":
+        return value.isoformat() if value else None
+    if f.kind == "members":
+        chosen = value if isinstance(value, list) else [value] if value else []
+        members = {str(m.pk): m for m in member_choices(household, f)}
+        return [
+            {
+                "id": int(pk),
+                "name": f"{members[pk].first_name} {members[pk].last_name}",
+                "birth_date": members[pk].birth_date.isoformat(),
+            }
+            for pk in chosen
+            if pk in members
+        ]
+    return value
+
+
+def _initial(f: FieldDef, answer: Any) -> dict[str, Any]:
+    """Form initial values from a stored answer."""
+    if answer in (None, "", []):
+        return {}
+    if f.kind == "address":
+        return {f"{f.key}__{part}": answer.get(part, "") for part in ADDRESS_PARTS}
+    if f.kind == "boolean":
+        return {f.key: "yes" if answer else "no"}
+    if f.kind == "date":
+        return {f.key: datetime.date.fromisoformat(answer)}
+    if f.kind == "members":
+        ids = [str(m["id"]) for m in answer]
+        return {f.key: ids if f.option("multiple_members") else ids[0]}
+    if f.kind == "file":
+        return {}
+    return {f.key: answer}
+
+
+def file_answer(stored: Any) -> dict[str, Any]:
+    return {"id": str(stored.public_id), "name": stored.name, "size": stored.size, "type": stored.content_type}
+
+
+def answer_text(f: FieldDef, answer: Any) -> str:
+    """An answer as a citizen or an agent reads it."""
+    if answer in (None, "", [], {}):
+        return ""
+    if f.kind == "address":
+        return f"{answer.get('street', '')}, {answer.get('postcode', '')} {answer.get('city', '')}"
+    if f.kind == "boolean":
+        return _("Yes") if answer else _("No")
+    if f.kind == "date":
+        return date_format(datetime.date.fromisoformat(answer), "j F Y")
+    if f.kind == "decimal":
+        return number_format(Decimal(answer))
+    if f.kind in ("choice", "multiple"):
+        labels = dict(f.choice_list)
+        values = answer if isinstance(answer, list) else [answer]
+        return ", ".join(labels.get(v) or v for v in values)
+    if f.kind == "members":
+        return ", ".join(m["name"] for m in answer)
+    if f.kind == "file":
+        return f"{answer['name']} ({filesizeformat(answer['size'])})"
+    if f.kind == "phone":
+        return re.sub(r"^\+33(\d)(\d{2})(\d{2})(\d{2})(\d{2})$", r"0\1 \2 \3 \4 \5", answer)
+    return str(answer)
+
+
+@dataclass
+class SummaryLine:
+    field: FieldDef
+    text: str
+    rows: list[list[tuple[str, str]]] = dataclasses.field(default_factory=list)
+    file: dict[str, Any] | None = None
+
+
+def summary(definition: FormDefinition, answers: dict[str, Any]) -> list[tuple[int, PageDef, list[SummaryLine]]]:
+    """The shown pages with their answered questions, for the review page and the request page."""
+    shown = definition.shown_answers(answers)
+    pages = []
+    for index in definition.shown_pages(shown):
+        page = definition.pages[index]
+        lines = []
+        for f in page.fields:
+            if f.asks and f.key in shown:
+                rows = (
+                    [[(c.label, answer_text(c, row.get(c.key))) for c in f.children if c.asks] for row in shown[f.key]]
+                    if f.kind == "block"
+                    else []
+                )
+                lines.append(
+                    SummaryLine(field=f, text=answer_text(f, shown[f.key]) if f.kind != "block" else "", rows=rows)
+                )
+        pages.append((index, page, lines))
+    return pages
+
+
+PREFILL = {
+    "first_name": lambda user, household: user.first_name,
+    "last_name": lambda user, household: user.last_name,
+    "email": lambda user, household: user.email,
+    "phone": lambda user, household: user.phone,
+    "birth_date": lambda user, household: user.birth_date.isoformat() if user.birth_date else None,
+    "address": lambda user, household: (
+        {"street": household.street, "postcode": household.postcode, "city": household.city} if household else None
+    ),
+}
+
+
+def prefill_answers(definition: FormDefinition, *, user: User, household: Household | None) -> dict[str, Any]:
+    """Answers known from the profile and the household ("dites-le-nous une fois")."""
+    answers = {}
+    for f in definition.fields():
+        source = f.option("prefill", "")
+        if source in PREFILL:
+            value = PREFILL[source](user, household)
+            if value:
+                answers[f.key] = value
+    return answers

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vault.files import CheckedFile, FileType, accept_hint, file_check
+
+MESSAGE_FILE_TYPES = [FileType.PDF, FileType.JPEG, FileType.PNG]
+MESSAGE_FILE_MAX = 10 * 1024 * 1024
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search a procedure"), max_length=100, required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Your message"), max_length=5000, widget=forms.Textarea({"rows": 5}))
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, up to 10 MB each."),
+        widget=MultipleFileInput({"accept": accept_hint(MESSAGE_FILE_TYPES)}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.checked_files: list[CheckedFile] = []
+
+    def clean_attachments(self) -> None:
+        for uploaded in self.cleaned_data["attachments"]:
+            self.checked_files.append(file_check(uploaded, types=MESSAGE_FILE_TYPES, max_size=MESSAGE_FILE_MAX))

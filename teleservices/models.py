@@ -1,0 +1,401 @@
+"""Téléservices (the catalogue and their forms, frozen as versions) and cases (a citizen's request)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from vault.files import FileType
+
+if TYPE_CHECKING:
+    from portal.models import User
+    from teleservices.definition import FormDefinition
+
+# French stemming without accents (migration 0002 creates it): "etat civil" finds "État civil".
+SEARCH_CONFIG = "french_unaccent"
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("identifier"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeleserviceQuerySet(models.QuerySet["Teleservice"]):
+    def published(self) -> TeleserviceQuerySet:
+        return self.filter(is_published=True, current_version__isnull=False)
+
+    def search(self, text: str) -> TeleserviceQuerySet:
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return self.filter(search_vector=query).annotate(rank=SearchRank("search_vector", query)).order_by("-rank")
+
+
+class Teleservice(models.Model):
+    """An online procedure of the catalogue; its form is edited here and frozen into versions when published."""
+
+    class Audience(models.TextChoices):
+        ACCOUNT = "account", _("Anyone with an account")
+        FRANCECONNECT = "franceconnect", _("Citizens identified with FranceConnect only")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("identifier in addresses"), max_length=100, unique=True)
+    summary = models.CharField(_("short description"), max_length=300)
+    description = models.TextField(
+        _("what to know before starting"), blank=True, help_text=_("Shown on the start page: documents to prepare…")
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="teleservices")
+    department = models.ForeignKey(
+        "gru.Department",
+        on_delete=models.PROTECT,
+        related_name="teleservices",
+        verbose_name=_("instructing department"),
+    )
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.ACCOUNT)
+    opens_at = models.DateTimeField(_("opening"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closing"), null=True, blank=True)
+    processing_days = models.PositiveSmallIntegerField(_("processing deadline (days)"), default=30)
+    draft_lifetime_days = models.PositiveSmallIntegerField(_("draft lifetime (days)"), default=30)
+    retention_months = models.PositiveSmallIntegerField(_("retention (months)"), default=24)
+    is_published = models.BooleanField(_("published"), default=False)
+    current_version = models.ForeignKey(
+        "FormVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = TeleserviceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("online procedure")
+        verbose_name_plural = _("online procedures")
+        indexes = [GinIndex(fields=["search_vector"], name="teleservice_search")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                name="teleservice_closes_after_opening",
+                violation_error_message=_("The closing must come after the opening."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("teleservices:start", args=[self.slug])
+
+    def is_open(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+
+    def accepts(self, user: User) -> bool:
+        """Whether this citizen may file it (the audience)."""
+        return self.audience == self.Audience.ACCOUNT or user.is_identity_certified
+
+
+class Field(models.Model):
+    """One element of a téléservice's form being edited; page breaks start pages (frozen into a FormVersion)."""
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("Page break (starts a page)")
+        TITLE = "title", _("Section title")
+        INFO = "info", _("Information text")
+        TEXT = "text", _("Short text")
+        TEXTAREA = "textarea", _("Long text")
+        EMAIL = "email", _("Email address")
+        PHONE = "phone", _("French phone number")
+        INTEGER = "integer", _("Whole number")
+        DECIMAL = "decimal", _("Decimal number")
+        DATE = "date", _("Date")
+        BOOLEAN = "boolean", _("Yes / no")
+        CHOICE = "choice", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        ADDRESS = "address", _("French address")
+        FILE = "file", _("File")
+        IBAN = "iban", _("IBAN")
+        SIRET = "siret", _("SIRET number")
+        MEMBERS = "members", _("Household member(s)")
+        BLOCK = "block", _("Repeatable block")
+
+    class DateBounds(models.TextChoices):
+        ANY = "any", _("Any date")
+        PAST = "past", _("Today or earlier")
+        FUTURE = "future", _("Today or later")
+
+    class ChoiceDisplay(models.TextChoices):
+        RADIO = "radio", _("Buttons")
+        LIST = "list", _("Drop-down list")
+
+    class MemberFilter(models.TextChoices):
+        ALL = "all", _("Every member")
+        ADULTS = "adults", _("Adults (18 and over)")
+        MINORS = "minors", _("Children under 18")
+
+    class Prefill(models.TextChoices):
+        NONE = "", _("Nothing")
+        FIRST_NAME = "first_name", _("First name")
+        LAST_NAME = "last_name", _("Family name")
+        EMAIL = "email", _("Email address")
+        PHONE = "phone", _("Phone")
+        BIRTH_DATE = "birth_date", _("Date of birth")
+        ADDRESS = "address", _("Household address")
+
+    teleservice = models.ForeignKey(Teleservice, on_delete=models.CASCADE, related_name="fields")
+    block = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"kind": "block"},
+        verbose_name=_("in the repeatable block"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    key = models.SlugField(
+        _("identifier"),
+        max_length=50,
+        blank=True,
+        help_text=_("Lower case letters, digits and _: used by conditions, letters and exports."),
+    )
+    label = models.CharField(_("label"), max_length=300)
+    help_text = models.TextField(_("help text"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    condition = models.JSONField(_("shown only if"), default=dict, blank=True)
+    # Options, each used by some types only.
+    max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
+    pattern = models.CharField(_("regular expression"), max_length=200, blank=True)
+    pattern_message = models.CharField(_("message when the expression does not match"), max_length=200, blank=True)
+    min_value = models.DecimalField(_("minimum"), max_digits=14, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(_("maximum"), max_digits=14, decimal_places=4, null=True, blank=True)
+    date_bounds = models.CharField(_("dates allowed"), max_length=10, choices=DateBounds.choices, default="any")
+    choices = models.TextField(
+        _("options"), blank=True, help_text=_("One per line, as “identifier | label” or just the label.")
+    )
+    choice_display = models.CharField(_("display"), max_length=10, choices=ChoiceDisplay.choices, default="radio")
+    min_choices = models.PositiveSmallIntegerField(_("minimum selections"), null=True, blank=True)
+    max_choices = models.PositiveSmallIntegerField(_("maximum selections"), null=True, blank=True)
+    file_types = ArrayField(
+        models.CharField(max_length=10, choices=FileType.choices),
+        verbose_name=_("accepted files"),
+        default=list,
+        blank=True,
+    )
+    max_size_mb = models.PositiveSmallIntegerField(_("maximum size (MB)"), default=10)
+    member_filter = models.CharField(_("members offered"), max_length=10, choices=MemberFilter.choices, default="all")
+    multiple_members = models.BooleanField(_("several members may be chosen"), default=False)
+    min_rows = models.PositiveSmallIntegerField(_("minimum rows"), null=True, blank=True)
+    max_rows = models.PositiveSmallIntegerField(_("maximum rows"), null=True, blank=True)
+    prefill = models.CharField(_("prefilled with"), max_length=20, choices=Prefill.choices, blank=True, default="")
+    prefill_locked = models.BooleanField(_("prefilled value cannot be changed"), default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("form element")
+        verbose_name_plural = _("form elements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teleservice", "key"],
+                condition=~Q(key=""),
+                name="field_key_unique_per_teleservice",
+                violation_error_message=_("Another element of this form has this identifier."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.label}"
+
+
+class EligibilityRule(models.Model):
+    """A condition on the first page's answers that makes the citizen ineligible, with the explanation shown."""
+
+    teleservice = models.ForeignKey(Teleservice, on_delete=models.CASCADE, related_name="eligibility_rules")
+    position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
+    condition = models.JSONField(_("not eligible if"))
+    message = models.TextField(_("explanation shown to the citizen"))
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+
+    def __str__(self) -> str:
+        return self.message[:80]
+
+
+class FormVersion(models.Model):
+    """A téléservice's form as it was published: cases keep the version they were filed with."""
+
+    teleservice = models.ForeignKey(Teleservice, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    definition = models.JSONField()
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["teleservice", "-number"]
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        constraints = [models.UniqueConstraint(fields=["teleservice", "number"], name="form_version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.teleservice} — v{self.number}"
+
+    @property
+    def form(self) -> FormDefinition:
+        from teleservices.definition import FormDefinition
+
+        return FormDefinition.from_dict(self.definition)
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to_citizen(self, user: User) -> CaseQuerySet:
+        """The citizen's own requests and the submitted requests of their household."""
+        own = Q(user=user)
+        household = Q(household__members__user=user) & ~Q(status=Case.Status.DRAFT)
+        return self.filter(own | household).distinct() if user.is_authenticated else self.none()
+
+    def drafts(self) -> CaseQuerySet:
+        return self.filter(status=Case.Status.DRAFT)
+
+    def submitted(self) -> CaseQuerySet:
+        return self.exclude(status=Case.Status.DRAFT)
+
+
+class Case(models.Model):
+    """A citizen's request: a draft until submitted, then a case with a reference that agents instruct."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        RECEIVED = "received", _("Received")
+        IN_PROGRESS = "in_progress", _("Being processed")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        CLOSED = "closed", _("Closed without follow-up")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Online")
+        COUNTER = "counter", _("At the counter")
+        PHONE = "phone", _("By phone")
+        MAIL = "mail", _("By post")
+        EMAIL = "email", _("By email")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True, editable=False)
+    teleservice = models.ForeignKey(Teleservice, on_delete=models.PROTECT, related_name="cases")
+    version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="cases")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cases", verbose_name=_("citizen")
+    )
+    household = models.ForeignKey(
+        "portal.Household", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    data = models.JSONField(_("answers"), default=dict, blank=True)
+    page = models.PositiveSmallIntegerField(default=0)
+    files = models.ManyToManyField("vault.StoredFile", blank=True, related_name="cases")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    draft_expires_at = models.DateTimeField(_("draft kept until"), null=True, blank=True)
+    draft_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["page", "updated_at"])
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        indexes = [
+            models.Index(fields=["user", "status"], name="case_user_status"),
+            models.Index(fields=["status", "draft_expires_at"], name="case_draft_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(reference__isnull=False, submitted_at__isnull=False),
+                name="case_submitted_has_reference",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"{self.teleservice} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        if self.is_draft:
+            return reverse("teleservices:fill", args=[self.public_id, self.page + 1])
+        return reverse("teleservices:case", args=[self.reference])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def form(self) -> FormDefinition:
+        return self.version.form
+
+
+class CaseEvent(models.Model):
+    """A line of a case's timeline."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Request submitted")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        MESSAGE = "message", _("Message")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=20, choices=Case.Status.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="case_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.case} — {self.get_kind_display()}"
+
+
+class Message(models.Model):
+    """A message of the thread between the citizen and the agents about one case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    from_agent = models.BooleanField(default=False)
+    body = models.TextField(_("message"))
+    attachments = models.ManyToManyField("vault.StoredFile", blank=True, related_name="messages")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="message_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.case} — {self.created_at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,217 @@
+"""Writes on téléservices and requests: publishing, drafts, submission, messages, status changes."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import Household, User
+from teleservices import tasks
+from teleservices.definition import FormDefinition, definition_errors, definition_from_rows
+from teleservices.filling import file_answer, prefill_answers
+from teleservices.models import Case, CaseEvent, FormVersion, Message, Teleservice
+from vault.files import CheckedFile
+from vault.services import stored_file_create
+
+# Unambiguous characters (no 0/O, 1/I/L): 31⁶ ≈ 887 million references a year.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 6
+
+
+def teleservice_definition(*, teleservice: Teleservice) -> FormDefinition:
+    """The form as currently edited (what the next version will freeze)."""
+    rows = list(teleservice.fields.order_by("position", "pk"))
+    children: dict[int, list[Any]] = {}
+    for row in rows:
+        if row.block_id is not None:
+            children.setdefault(row.block_id, []).append(row)
+    return definition_from_rows(
+        title=teleservice.title,
+        rows=[row for row in rows if row.block_id is None],
+        children=children,
+        rules=teleservice.eligibility_rules.order_by("position", "pk"),
+    )
+
+
+@transaction.atomic
+def teleservice_publish(*, teleservice: Teleservice, user: User | None) -> FormVersion:
+    """Freeze the form as a new version that new requests use; filed requests keep theirs."""
+    definition = teleservice_definition(teleservice=teleservice)
+    errors = definition_errors(definition)
+    if errors:
+        raise ValidationError(errors)
+    Teleservice.objects.select_for_update().get(pk=teleservice.pk)  # one publication at a time
+    number = (teleservice.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = FormVersion.objects.create(
+        teleservice=teleservice, number=number, definition=definition.to_dict(), published_by=user
+    )
+    teleservice.current_version = version
+    teleservice.is_published = True
+    teleservice.save(update_fields=["current_version", "is_published"])
+    return version
+
+
+def _draft_expiry(teleservice: Teleservice) -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=teleservice.draft_lifetime_days)
+
+
+@transaction.atomic
+def case_start(*, user: User, teleservice: Teleservice, channel: str = Case.Channel.WEB) -> Case:
+    """A new draft of the published version, prefilled from the profile and the household."""
+    if teleservice.current_version is None or not teleservice.is_open():
+        raise ValidationError(_("This procedure is not open at the moment."))
+    if not teleservice.accepts(user):
+        raise PermissionDenied(_("This procedure requires an identity certified by FranceConnect."))
+    household = Household.objects.of(user).first()
+    version = teleservice.current_version
+    return Case.objects.create(
+        teleservice=teleservice,
+        version=version,
+        user=user,
+        household=household,
+        channel=channel,
+        data=prefill_answers(version.form, user=user, household=household),
+        draft_expires_at=_draft_expiry(teleservice),
+    )
+
+
+@transaction.atomic
+def case_page_save(*, case: Case, answers: dict[str, Any], files: dict[str, CheckedFile], page: int) -> Case:
+    """Keep a page's answers (and its uploads) in the draft, which then resumes at `page`."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_draft:
+        raise ValidationError(_("This request has already been submitted."))
+    answers = dict(answers)
+    for key, checked in files.items():
+        stored = stored_file_create(owner=case.user, checked=checked)
+        case.files.add(stored)
+        answers[key] = file_answer(stored)
+    case.data = answers
+    case.page = page
+    case.draft_expires_at = _draft_expiry(case.teleservice)
+    case.draft_reminded_at = None
+    case.save(update_fields=["data", "page", "draft_expires_at", "draft_reminded_at", "updated_at"])
+    return case
+
+
+@transaction.atomic
+def case_draft_delete(*, case: Case) -> None:
+    """The citizen gives up a draft: it goes with the files only it holds."""
+    _files_delete_orphans(list(case.files.all()), cases=Case.objects.filter(pk=case.pk))
+
+
+def _files_delete_orphans(files: list[Any], *, cases: Any) -> None:
+    cases.delete()
+    for stored in files:
+        if not stored.cases.exists() and not stored.messages.exists():
+            stored.file.delete(save=False)
+            stored.delete()
+
+
+def case_problems(*, case: Case) -> list[str]:
+    """Why a draft cannot be submitted yet (empty when it can)."""
+    form = case.form
+    problems = form.ineligibility(case.data)
+    problems += [_("“%(label)s” is not answered.") % {"label": f.label} for f in form.missing(case.data)]
+    return problems
+
+
+def _new_reference(year: int) -> str:
+    return f"DEM-{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+@transaction.atomic
+def case_submit(*, case: Case) -> Case:
+    """Submit a draft: reference, first status, answers frozen without hidden ones, history, acknowledgement.
+
+    Idempotent: the draft row is locked, so a double click, a second tab or a retried POST finds it submitted and
+    gets the same case back."""
+    case = Case.objects.select_for_update().select_related("version", "teleservice").get(pk=case.pk)
+    if not case.is_draft:
+        return case
+    problems = case_problems(case=case)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    case.data = case.form.shown_answers(case.data)
+    case.status = Case.Status.RECEIVED
+    case.submitted_at = now
+    case.draft_expires_at = None
+    while True:
+        case.reference = _new_reference(timezone.localtime(now).year)
+        try:
+            with transaction.atomic():
+                case.save(
+                    update_fields=["data", "status", "submitted_at", "draft_expires_at", "reference", "updated_at"]
+                )
+            break
+        except IntegrityError:  # the reference exists already: draw another
+            continue
+    _keep_only_answered_files(case)
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.SUBMITTED, actor=case.user, status=case.status)
+    transaction.on_commit(lambda: tasks.case_acknowledge_task.delay(case.pk))
+    return case
+
+
+def _keep_only_answered_files(case: Case) -> None:
+    """Files uploaded for questions that ended up hidden or replaced are no longer part of the request."""
+    kept = {str(v["id"]) for v in case.data.values() if isinstance(v, dict) and "id" in v and "size" in v}
+    case.files.remove(*[f for f in case.files.all() if str(f.public_id) not in kept])
+
+
+@transaction.atomic
+def case_message_post(*, case: Case, author: User, body: str, files: list[CheckedFile], from_agent: bool) -> Message:
+    """A message in the case's thread; the other side is told by email."""
+    message = Message.objects.create(case=case, author=author, body=body, from_agent=from_agent)
+    for checked in files:
+        message.attachments.add(stored_file_create(owner=author, checked=checked))
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.MESSAGE, actor=author)
+    if from_agent:
+        transaction.on_commit(lambda: tasks.case_message_notify_task.delay(message.pk))
+    return message
+
+
+@transaction.atomic
+def case_status_change(*, case: Case, status: str, actor: User | None) -> Case:
+    """Move a submitted case to another status of the default process and tell the citizen."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.is_draft or status == Case.Status.DRAFT or status == case.status:
+        raise ValidationError(_("This status change is not possible."))
+    case.status = status
+    case.save(update_fields=["status", "updated_at"])
+    event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.STATUS_CHANGED, actor=actor, status=status)
+    transaction.on_commit(lambda: tasks.case_status_notify_task.delay(event.pk))
+    return case
+
+
+@transaction.atomic
+def drafts_remind(*, now: datetime.datetime, days_before: int = 3) -> int:
+    """Email the owners of drafts about to expire (once per draft); returns how many were reminded."""
+    drafts = list(
+        Case.objects.drafts()
+        .select_for_update(skip_locked=True)
+        .filter(draft_reminded_at__isnull=True, draft_expires_at__lte=now + datetime.timedelta(days=days_before))
+        .values_list("pk", flat=True)
+    )
+    Case.objects.filter(pk__in=drafts).update(draft_reminded_at=now)
+    for pk in drafts:
+        transaction.on_commit(partial(tasks.draft_reminder_task.delay, pk))
+    return len(drafts)
+
+
+@transaction.atomic
+def drafts_purge(*, now: datetime.datetime) -> int:
+    """Delete the expired drafts whose owners were reminded, with their files."""
+    expired = Case.objects.drafts().filter(draft_expires_at__lte=now, draft_reminded_at__isnull=False)
+    files = [f for case in expired.prefetch_related("files") for f in case.files.all()]
+    count = expired.count()
+    _files_delete_orphans(files, cases=expired)
+    return count

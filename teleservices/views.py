@@ -1,0 +1,252 @@
+"""Citizens: the catalogue, filling a request page by page, submitting it and following it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.models import Household
+from teleservices import services
+from teleservices.definition import FormDefinition
+from teleservices.filling import PageForm, summary
+from teleservices.forms import MessageForm, SearchForm
+from teleservices.models import Case, Category, Teleservice
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    teleservices = Teleservice.objects.published().select_related("category")
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if query:
+        teleservices = teleservices.search(query)
+    categories = Category.objects.prefetch_related(Prefetch("teleservices", queryset=teleservices.order_by("title")))
+    groups = [(c, list(c.teleservices.all())) for c in categories]
+    return render(
+        request,
+        "teleservices/catalogue.html",
+        {"form": form, "query": query, "groups": [g for g in groups if g[1]], "count": sum(len(g[1]) for g in groups)},
+    )
+
+
+@GET_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    teleservice = get_object_or_404(Teleservice.objects.published().select_related("department"), slug=slug)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        try:
+            case = services.case_start(user=request.user, teleservice=teleservice)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(error.messages if isinstance(error, ValidationError) else error.args))
+            return redirect(teleservice)
+        return redirect(case)
+    return render(request, "teleservices/start.html", {"teleservice": teleservice})
+
+
+def _draft(request: HttpRequest, public_id: str) -> Case:
+    return get_object_or_404(
+        Case.objects.drafts().filter(user=request.user).select_related("version", "teleservice"), public_id=public_id
+    )
+
+
+def _household(request: HttpRequest) -> Household | None:
+    return Household.objects.of(request.user).prefetch_related("members").first()
+
+
+def _next_page(definition: FormDefinition, answers: dict[str, Any], index: int, step: int) -> int | None:
+    """The next (step 1) or previous (step -1) shown page; None past either end."""
+    shown = definition.shown_pages(answers)
+    candidates = [i for i in shown if (i > index if step > 0 else i < index)]
+    if not candidates:
+        return None
+    return candidates[0] if step > 0 else candidates[-1]
+
+
+@login_required
+@GET_POST
+def fill(request: HttpRequest, public_id: str, page: int) -> HttpResponse:
+    case = _draft(request, public_id)
+    definition, index = case.form, page - 1
+    if index not in definition.shown_pages(case.data):
+        return (
+            redirect("teleservices:fill", case.public_id, case.page + 1)
+            if index != case.page
+            else redirect("teleservices:review", case.public_id)
+        )
+    form = PageForm(
+        request.POST or None,
+        request.FILES or None,
+        page=definition.pages[index],
+        answers=case.data,
+        household=_household(request),
+        add_row=request.GET.get("ajouter", ""),
+    )
+    if request.method == "POST":
+        return _fill_post(request, case, form, index)
+    return _fill_render(
+        request, case, form, index, eligibility=definition.ineligibility(case.data) if index == 0 else []
+    )
+
+
+def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int) -> HttpResponse:
+    definition, action = case.form, request.POST.get("action", "continue")
+    if request.htmx and action == "refresh":
+        answers = form.page_answers(partial=True)
+        return render(request, "teleservices/_live.html", _live_context(case, form, index, answers))
+    if action != "continue":
+        answers = form.page_answers(partial=True)
+        files = {k: v for k, v in form.checked_files.items() if k not in form.errors}
+        if action.startswith("add:"):
+            case = services.case_page_save(case=case, answers=answers, files=files, page=index)
+            return redirect(
+                f"{reverse('teleservices:fill', args=[case.public_id, index + 1])}?ajouter={action[4:]}#{action[4:]}"
+            )
+        previous = _next_page(definition, answers, index, -1)
+        case = services.case_page_save(case=case, answers=answers, files=files, page=previous or 0)
+        return redirect(case)
+    if not form.is_valid():
+        files = {k: v for k, v in form.checked_files.items() if k not in form.errors}
+        if files:  # keep what was uploaded right, whatever else is wrong
+            case = services.case_page_save(case=case, answers=form.page_answers(partial=True), files=files, page=index)
+            form.answers = case.data
+        return _fill_render(request, case, form, index, eligibility=[])
+    answers = form.page_answers()
+    eligibility = definition.ineligibility(answers) if index == 0 else []
+    following = None if eligibility else _next_page(definition, answers, index, 1)
+    case = services.case_page_save(
+        case=case, answers=answers, files=form.checked_files, page=index if eligibility else following or index
+    )
+    if eligibility:
+        return _fill_render(request, case, form, index, eligibility=eligibility)
+    if following is None:
+        return redirect("teleservices:review", case.public_id)
+    return redirect(case)
+
+
+def _live_context(case: Case, form: PageForm, index: int, answers: dict[str, Any]) -> dict[str, Any]:
+    shown = {item.field.key for item in form.shown_items(answers)}
+    checks = index == 0 and bool(case.form.eligibility)
+    return {
+        "hidden_keys": [item.field.key for item in form.items if item.field.key and item.field.key not in shown],
+        "eligibility": case.form.ineligibility(answers) if checks else [],
+        "checks_eligibility": checks,
+        "eligibility_known": checks and case.form.eligibility_answered(answers),
+    }
+
+
+def _fill_render(
+    request: HttpRequest, case: Case, form: PageForm, index: int, *, eligibility: list[str]
+) -> HttpResponse:
+    definition = case.form
+    shown = definition.shown_pages(case.data)
+    answers = form.page_answers(partial=True) if form.is_bound else case.data
+    form.mark_shown(answers)
+    context = {
+        "case": case,
+        "form": form,
+        "page": definition.pages[index],
+        "index": index,
+        "step": shown.index(index) + 1 if index in shown else 1,
+        "steps": len(shown),
+        **_live_context(case, form, index, answers),
+        "eligibility": eligibility,
+    }
+    return render(request, "teleservices/fill.html", context)
+
+
+@login_required
+@GET_POST
+def review(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = get_object_or_404(Case.objects.filter(user=request.user).select_related("version"), public_id=public_id)
+    if not case.is_draft:  # submitted already: a double click, a second tab or a retried POST lands here
+        return redirect("teleservices:confirmation", case.reference)
+    problems = services.case_problems(case=case)
+    if request.method == "POST" and not problems:
+        case = services.case_submit(case=case)
+        return redirect("teleservices:confirmation", case.reference)
+    context = {"case": case, "pages": summary(case.form, case.data), "problems": problems}
+    return render(request, "teleservices/review.html", context)
+
+
+@login_required
+@require_POST
+def draft_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = _draft(request, public_id)
+    services.case_draft_delete(case=case)
+    messages.success(request, _("The draft has been deleted."))
+    return redirect("teleservices:my_requests")
+
+
+def _visible_case(request: HttpRequest, reference: str) -> Case:
+    cases = (
+        Case.objects.visible_to_citizen(request.user).submitted().select_related("teleservice__department", "version")
+    )
+    return get_object_or_404(cases, reference=reference)
+
+
+@login_required
+@require_GET
+def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
+    return render(request, "teleservices/confirmation.html", {"case": _visible_case(request, reference)})
+
+
+@login_required
+@require_GET
+def my_requests(request: HttpRequest) -> HttpResponse:
+    cases = Case.objects.visible_to_citizen(request.user).select_related("teleservice")
+    drafts = [c for c in cases if c.is_draft]
+    submitted = [c for c in cases if not c.is_draft]
+    return render(request, "teleservices/my_requests.html", {"drafts": drafts, "submitted": submitted})
+
+
+@login_required
+@GET_POST
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible_case(request, reference)
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.case_message_post(
+            case=case, author=request.user, body=form.cleaned_data["body"], files=form.checked_files, from_agent=False
+        )
+        messages.success(request, _("Your message has been sent."))
+        return redirect("teleservices:case", case.reference)
+    context = {
+        "case": case,
+        "form": form,
+        "pages": summary(case.form, case.data),
+        "events": case.events.select_related("actor"),
+        "thread": case.messages.select_related("author").prefetch_related("attachments"),
+    }
+    return render(request, "teleservices/case.html", context)
+
+
+@staff_member_required
+@require_GET
+def preview(request: HttpRequest, slug: str, page: int) -> HttpResponse:
+    """Administrators see the form being edited as a citizen will, before publishing it."""
+    teleservice = get_object_or_404(Teleservice, slug=slug)
+    definition = services.teleservice_definition(teleservice=teleservice)
+    if not 1 <= page <= len(definition.pages):
+        raise Http404
+    form = PageForm(page=definition.pages[page - 1], answers={}, household=None)
+    context = {
+        "teleservice": teleservice,
+        "form": form,
+        "page": definition.pages[page - 1],
+        "number": page,
+        "pages": len(definition.pages),
+    }
+    return render(request, "teleservices/preview.html", context)

@@ -1,0 +1,95 @@
+"""alice files "Inscription scolaire" with the keyboard only, from the catalogue to the confirmation; axe-core on
+every page and every error state."""
+
+import pytest
+from playwright.sync_api import expect
+
+from teleservices.models import Case
+from tests.browser.conftest import assert_accessible, sign_in, tab_to
+from tests.teleservices.conftest import pdf_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _enter_on(page, selector: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.press("Enter")
+
+
+def _continue(page, url_part: str) -> None:
+    _enter_on(page, "button[value='continue']")
+    page.wait_for_url(f"**{url_part}")
+    assert_accessible(page)
+
+
+def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, teleservices, tmp_path):
+    sign_in(page, alice.email)
+    _enter_on(page, "header a[href='/demarches/']")
+    page.wait_for_url("**/demarches/")
+    assert_accessible(page)
+
+    tab_to(page, "#id_q")
+    page.keyboard.type("écoles")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/demarches/?q=*")
+    expect(page.locator("main")).to_contain_text("1 démarche trouvée")
+    assert_accessible(page)
+    _enter_on(page, "a[href='/demarches/inscription-scolaire/']")
+    page.wait_for_url("**/demarches/inscription-scolaire/")
+    assert_accessible(page)
+    _enter_on(page, "main button[type='submit']")
+    page.wait_for_url("**/etape/1/")
+    assert_accessible(page)
+
+    # Eligibility answers at once: "no" to living in the commune, then "yes" to both.
+    tab_to(page, "#id_domicile_0")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#eligibility")).to_contain_text("réservée aux familles domiciliées")
+    assert_accessible(page)
+    page.keyboard.press("ArrowUp")
+    tab_to(page, "#id_age_0")
+    page.keyboard.press("Space")
+    expect(page.locator("#eligibility")).to_contain_text("vous êtes éligible")
+    _continue(page, "/etape/2/")
+
+    # A missing answer: the error summary takes the focus and the page stays accessible.
+    tab_to(page, "#id_enfant_0")
+    page.keyboard.press("Space")
+    _enter_on(page, "button[value='continue']")
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator(".error-summary")).to_contain_text("Niveau à la rentrée")
+    assert_accessible(page)
+    tab_to(page, "#id_niveau")
+    page.keyboard.type("CP")
+    _continue(page, "/etape/3/")
+
+    tab_to(page, "#id_ecole_0")
+    page.keyboard.press("Space")
+    expect(page.locator("#id_allergies_detail")).to_be_hidden()
+    tab_to(page, "#id_allergies_0")
+    page.keyboard.press("Space")
+    expect(page.locator("#id_allergies_detail")).to_be_visible()
+    tab_to(page, "#id_allergies_detail")
+    page.keyboard.type("Arachide")
+    _continue(page, "/etape/4/")
+
+    expect(page.locator("#id_adresse__city")).to_have_value("Beaulieu-sur-Loire")
+    proof = tmp_path / "justificatif.pdf"
+    proof.write_bytes(pdf_bytes())
+    page.set_input_files("#id_justificatif_domicile", str(proof))  # the system file picker is not the page's
+    _continue(page, "/recapitulatif/")
+    expect(page.locator("main")).to_contain_text("Arachide")
+    expect(page.locator("main")).to_contain_text("Léa Martin")
+
+    _enter_on(page, "main button[type='submit']")
+    page.wait_for_url("**/confirmation/")
+    assert_accessible(page)
+    case = Case.objects.get(user=alice)
+    expect(page.locator(".reference")).to_have_text(case.reference)
+    assert (
+        case.data["allergies_detail"] == "Arachide" and case.data["justificatif_domicile"]["name"] == "justificatif.pdf"
+    )
+
+    _enter_on(page, f"a[href='/espace/demandes/{case.reference}/']")
+    page.wait_for_url(f"**/espace/demandes/{case.reference}/")
+    assert_accessible(page)

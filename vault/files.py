@@ -1,0 +1,104 @@
+"""What a citizen may upload: the file types we accept, recognised by their content, never by their name."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import magic
+import pikepdf
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+# libmagic reads only the head of a file: enough to know what it claims to be, not that it is only that.
+HEAD_BYTES = 8192
+
+
+class FileType(models.TextChoices):
+    PDF = "pdf", "PDF"
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+
+
+@dataclass(frozen=True)
+class Kind:
+    mime: str
+    extensions: tuple[str, ...]
+
+
+KINDS = {
+    FileType.PDF: Kind("application/pdf", (".pdf",)),
+    FileType.JPEG: Kind("image/jpeg", (".jpg", ".jpeg")),
+    FileType.PNG: Kind("image/png", (".png",)),
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: bytes
+    mime: str
+    name: str
+
+
+def accept_hint(types: list[str]) -> str:
+    """The accept attribute of a file input for these types."""
+    return ",".join(
+        [KINDS[FileType(t)].mime for t in types] + [e for t in types for e in KINDS[FileType(t)].extensions]
+    )
+
+
+def types_label(types: list[str]) -> str:
+    return ", ".join(FileType(t).label for t in types)
+
+
+def file_check(uploaded: UploadedFile, *, types: list[str], max_size: int) -> CheckedFile:
+    """Read an upload and make sure it is one of `types`, whole and sound; a French ValidationError otherwise."""
+    name = (uploaded.name or "document").rsplit("/", 1)[-1][-150:]
+    if not uploaded.size:
+        raise ValidationError(_("The file “%(name)s” is empty.") % {"name": name})
+    if uploaded.size > max_size:
+        raise ValidationError(
+            _("The file “%(name)s” is too large (%(size)s): the maximum is %(max)s.")
+            % {"name": name, "size": filesizeformat(uploaded.size), "max": filesizeformat(max_size)}
+        )
+    content = b"".join(uploaded.chunks())
+    mime = magic.from_buffer(content[:HEAD_BYTES], mime=True)
+    kind = next((KINDS[FileType(t)] for t in types if KINDS[FileType(t)].mime == mime), None)
+    wrong = _("The file “%(name)s” is not of an accepted type (%(types)s).") % {
+        "name": name,
+        "types": types_label(types),
+    }
+    if kind is None or not name.lower().endswith(kind.extensions):
+        raise ValidationError(wrong)
+    if not _is_sound(content, mime):
+        raise ValidationError(_("The file “%(name)s” is damaged or not what it claims to be.") % {"name": name})
+    return CheckedFile(content=content, mime=mime, name=name)
+
+
+def _is_sound(content: bytes, mime: str) -> bool:
+    """Parse the whole file: a PNG with a page appended, or a PDF that does not open, is refused."""
+    if mime == "application/pdf":
+        try:
+            with pikepdf.open(io.BytesIO(content)) as pdf:
+                return len(pdf.pages) > 0
+        except pikepdf.PdfError:
+            return False
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            return _image_ends_where_it_should(content, image.format or "")
+    except (UnidentifiedImageError, OSError):
+        return False
+
+
+def _image_ends_where_it_should(content: bytes, image_format: str) -> bool:
+    """No bytes after the image's end marker (a polyglot hides HTML or a script there)."""
+    if image_format == "PNG":
+        return content.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82")
+    if image_format == "JPEG":
+        return content.rstrip(b"\x00\r\n").endswith(b"\xff\xd9")
+    return False
