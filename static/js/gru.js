@@ -18,3 +18,14 @@ document.addEventListener("htmx:afterSwap", () => {
         item.hidden = hidden.has(item.dataset.fieldKey);
     });
 });
+
+// Sending files can take a while on a slow connection: say so, to everyone, while the page is sent.
+document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const files = [...form.querySelectorAll("input[type=file]")].some((input) => input.files.length > 0);
+    const status = form.querySelector("[data-upload-status]");
+    if (files && status) {
+        status.hidden = false;
+        status.querySelector("[data-upload-text]").textContent = status.dataset.uploadStatus;
+    }
+});

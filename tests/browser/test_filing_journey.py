@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from teleservices.models import Case
 from tests.browser.conftest import assert_accessible, sign_in, tab_to
-from tests.teleservices.conftest import pdf_bytes
+from tests.teleservices.conftest import pdf_bytes, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,3 +93,18 @@ def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, t
     _enter_on(page, f"a[href='/espace/demandes/{case.reference}/']")
     page.wait_for_url(f"**/espace/demandes/{case.reference}/")
     assert_accessible(page)
+
+
+def test_sending_a_file_is_announced_to_screen_readers(page, alice, teleservices, tmp_path):
+    from teleservices import services
+
+    draft = services.case_start(user=alice, teleservice=teleservices["signalement-voirie"])
+    sign_in(page, alice.email)
+    page.goto(f"/brouillons/{draft.public_id}/etape/1/")
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(png_bytes())
+    page.set_input_files("#id_photo", str(photo))
+    page.evaluate("document.querySelector('form.stack').addEventListener('submit', (e) => e.preventDefault())")
+    page.locator("button[value='continue']").click()
+    expect(page.locator("[data-upload-text]")).to_have_text("Envoi de vos fichiers en cours, veuillez patienter…")
+    expect(page.locator("[data-upload-text]")).to_have_attribute("role", "status")

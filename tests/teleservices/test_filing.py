@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from teleservices import services
 from teleservices.models import Case, CaseEvent
@@ -253,3 +254,22 @@ def test_my_requests_costs_the_same_queries_whatever_the_number_of_requests(
     with django_assert_max_num_queries(len(few)):
         response = alice_client.get(reverse("teleservices:my_requests"))
     assert response.content.decode().count("DEM-") >= 6
+
+
+def test_a_procedure_for_franceconnect_identities_refuses_an_uncertified_account(alice_client, teleservices):
+    teleservice = teleservices["acte-de-naissance"]
+    teleservice.audience = teleservice.Audience.FRANCECONNECT
+    teleservice.save()
+    response = alice_client.post(reverse("teleservices:start", args=[teleservice.slug]), follow=True)
+    assert "demande une identité certifiée par FranceConnect" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_closed_procedure_cannot_be_started(alice_client, teleservices):
+    teleservice = teleservices["inscription-scolaire"]
+    teleservice.closes_at = timezone.now()
+    teleservice.save()
+    page = alice_client.get(reverse("teleservices:start", args=[teleservice.slug])).content.decode()
+    assert "n'est pas ouverte en ce moment" in page and "Commencer</button>" not in page
+    alice_client.post(reverse("teleservices:start", args=[teleservice.slug]))
+    assert not Case.objects.exists()
