@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from stdnum import iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret
@@ -392,9 +392,11 @@ def _check_date_bounds(f: FieldDef, value: datetime.date) -> None:
 def _check_selections(f: FieldDef, value: list[str]) -> None:
     low, high = f.option("min_choices"), f.option("max_choices")
     if value and low and len(value) < low:
-        raise forms.ValidationError(_("Choose at least %(count)s options.") % {"count": low})
+        message = ngettext("Choose at least %(count)s option.", "Choose at least %(count)s options.", low)
+        raise forms.ValidationError(message % {"count": low})
     if high and len(value) > high:
-        raise forms.ValidationError(_("Choose at most %(count)s options.") % {"count": high})
+        message = ngettext("Choose at most %(count)s option.", "Choose at most %(count)s options.", high)
+        raise forms.ValidationError(message % {"count": high})
 
 
 def _clean_file(form: forms.Form, f: FieldDef) -> None:
