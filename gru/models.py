@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -18,6 +19,7 @@ from gru.colours import contrast_ratio
 if TYPE_CHECKING:
     from portal.models import User
 
+CURRENT_ORGANISATION_KEY = "organisation:current"
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 hex_colour = RegexValidator(HEX_COLOUR, _("Enter a colour as #RRGGBB, for example #1d4f91."))
 
@@ -27,8 +29,12 @@ MINIMUM_CONTRAST = 4.5
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def current(self) -> Organisation:
-        """The collectivité this instance serves (one per instance for now)."""
-        organisation = self.order_by("pk").first()
+        """The collectivité this instance serves (one per instance for now), kept in the cache: every page shows it."""
+        organisation = cache.get(CURRENT_ORGANISATION_KEY)
+        if organisation is None:
+            organisation = self.order_by("pk").first()
+            if organisation is not None:
+                cache.set(CURRENT_ORGANISATION_KEY, organisation, timeout=None)
         return organisation if organisation is not None else Organisation(name=str(_("Your local authority")))
 
 
@@ -59,6 +65,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(CURRENT_ORGANISATION_KEY)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        cache.delete(CURRENT_ORGANISATION_KEY)
+        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}

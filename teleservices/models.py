@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.models import HouseholdMember
 from vault.files import FileType
 
 if TYPE_CHECKING:
@@ -276,9 +277,10 @@ class FormVersion(models.Model):
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to_citizen(self, user: User) -> CaseQuerySet:
         """The citizen's own requests and the submitted requests of their household."""
-        own = Q(user=user)
-        household = Q(household__members__user=user) & ~Q(status=Case.Status.DRAFT)
-        return self.filter(own | household).distinct() if user.is_authenticated else self.none()
+        if not user.is_authenticated:
+            return self.none()
+        households = HouseholdMember.objects.filter(user=user).values("household_id")
+        return self.filter(Q(user=user) | (Q(household__in=households) & ~Q(status=Case.Status.DRAFT)))
 
     def drafts(self) -> CaseQuerySet:
         return self.filter(status=Case.Status.DRAFT)

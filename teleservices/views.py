@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,7 @@ from teleservices.forms import MessageForm, SearchForm
 from teleservices.models import Case, Category, Teleservice
 
 GET_POST = require_http_methods(["GET", "POST"])
+REQUESTS_PER_PAGE = 20
 
 
 @require_GET
@@ -207,9 +209,9 @@ def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def my_requests(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.visible_to_citizen(request.user).select_related("teleservice")
-    drafts = [c for c in cases if c.is_draft]
-    submitted = [c for c in cases if not c.is_draft]
-    return render(request, "teleservices/my_requests.html", {"drafts": drafts, "submitted": submitted})
+    submitted = Paginator(cases.submitted(), REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"drafts": cases.drafts().order_by("draft_expires_at"), "submitted": submitted}
+    return render(request, "teleservices/my_requests.html", context)
 
 
 @login_required
@@ -227,7 +229,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "case": case,
         "form": form,
         "pages": summary(case.form, case.data),
-        "events": case.events.select_related("actor"),
+        "events": case.events.all(),
         "thread": case.messages.select_related("author").prefetch_related("attachments"),
     }
     return render(request, "teleservices/case.html", context)

@@ -273,3 +273,17 @@ def test_a_closed_procedure_cannot_be_started(alice_client, teleservices):
     assert "n'est pas ouverte en ce moment" in page and "Commencer</button>" not in page
     alice_client.post(reverse("teleservices:start", args=[teleservice.slug]))
     assert not Case.objects.exists()
+
+
+def test_my_requests_are_listed_twenty_per_page(alice_client, alice, teleservices):
+    for _ in range(21):
+        case = services.case_start(user=alice, teleservice=teleservices["signalement-voirie"])
+        services.case_submit(
+            case=services.case_page_save(
+                case=case, answers={"categorie": "autre", "localisation": "Ici"}, files={}, page=0
+            )
+        )
+    first = alice_client.get(reverse("teleservices:my_requests")).content.decode()
+    second = alice_client.get(reverse("teleservices:my_requests"), {"page": 2}).content.decode()
+    assert first.count("<tr>") == 21 and "Page 1 sur 2" in first
+    assert second.count("<tr>") == 2 and "Page précédente" in second
