@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from gru.models import Department, Membership, Organisation
 from portal.models import HouseholdMember, User
+from teleservices.models import Case, Teleservice
 
 
 def test_seed_demo_creates_the_commune_its_departments_and_the_personas(db, settings):
@@ -35,8 +36,25 @@ def test_seed_demo_enrolls_agents_in_totp_with_the_demo_secret(db, settings):
     assert totp.validate_code(pyotp.TOTP(settings.DEMO_TOTP_SECRET).now())
 
 
+def test_seed_demo_publishes_four_teleservices_and_gives_alice_a_draft_and_two_requests(db):
+    call_command("seed_demo", stdout=StringIO())
+    assert set(Teleservice.objects.published().values_list("slug", flat=True)) == {
+        "acte-de-naissance",
+        "inscription-scolaire",
+        "occupation-domaine-public",
+        "signalement-voirie",
+    }
+    alice_cases = Case.objects.filter(user__email="alice@example.org")
+    assert alice_cases.drafts().count() == 1 and alice_cases.submitted().count() == 2
+
+
+def _counts() -> tuple[int, ...]:
+    models = (User, HouseholdMember, Membership, Teleservice, Case)
+    return tuple(model.objects.count() for model in models)  # type: ignore[attr-defined]
+
+
 def test_seed_demo_run_twice_changes_nothing(db):
     call_command("seed_demo", stdout=StringIO())
-    counts = (User.objects.count(), HouseholdMember.objects.count(), Membership.objects.count())
+    counts = _counts()
     call_command("seed_demo", stdout=StringIO())
-    assert (User.objects.count(), HouseholdMember.objects.count(), Membership.objects.count()) == counts
+    assert _counts() == counts
