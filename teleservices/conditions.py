@@ -86,6 +86,10 @@ class Condition:
         if has_and and has_or:
             raise ValidationError(_("Use either « et » or « ou » in one condition, not both."))
         parts = re.split(r"\s+(?:et|ou)\s+", text)
+        unreadable = _(
+            "“%(part)s” cannot be read: write an identifier, an operator (=, !=, >, <, parmi, est rempli) "
+            "and a value, for example “statut = entreprise”."
+        )
         rules = []
         for part in parts:
             match = RULE.match(part)
@@ -99,6 +103,8 @@ class Condition:
                 )
             op = SPELLINGS[match["op"]]
             value = match["value"].strip("\"'«» ")
+            if value[:1] in ("=", "<", ">", "!"):  # ==, >=, <=, => are not operators of the syntax
+                raise ValidationError(unreadable % {"part": part})
             if op != "filled" and not value:
                 raise ValidationError(_("“%(part)s” has no value to compare with.") % {"part": part})
             rules.append(Rule(field=match["field"], op=op, value="" if op == "filled" else value))
@@ -116,9 +122,13 @@ def _scalar(answer: Any) -> str:
 
 
 def _equal(answer: Any, expected: str) -> bool:
+    """Yes/no against oui/non, numbers as numbers (12,5 = 12.50), dates as dates, anything else as text."""
     if isinstance(answer, bool):
         word = expected.lower()
         return (answer and word in TRUE_WORDS) or (not answer and word in FALSE_WORDS)
+    left, right = _ordered(_scalar(answer)), _ordered(expected)
+    if left is not None and right is not None and type(left) is type(right):
+        return left == right
     return _scalar(answer).casefold() == expected.casefold()
 
 
@@ -140,9 +150,10 @@ def _ordered(value: str) -> Decimal | datetime.date | None:
 
 def _as_decimal(value: str) -> Decimal | None:
     try:
-        return Decimal(value.replace(",", "."))
+        number = Decimal(value.replace(",", "."))
     except InvalidOperation:
         return None
+    return number if number.is_finite() else None  # "nan" or "inf" typed in a text answer is not a number
 
 
 def _as_date(value: str) -> datetime.date | None:

@@ -180,13 +180,15 @@ def definition_errors(definition: FormDefinition, *, complete: bool = True) -> l
 
     Not complete: a form being edited, which may still be empty and have blocks without fields yet."""
     errors: list[str] = []
-    seen: list[str] = []
+    seen: list[str] = []  # the questions asked so far, which conditions may use
+    taken: list[str] = []  # every identifier, block rows included, which must be unique
     if complete and not any(True for _f in definition.fields()):
         errors.append(_("The form asks nothing: add at least one field."))
     for page in definition.pages:
-        errors += _condition_errors(page.condition, seen, _("page “%(label)s”") % {"label": page.title})
+        message = _("The condition of the page “%(label)s” uses “%(keys)s”, which is not asked before it.")
+        errors += _condition_errors(page.condition, seen, message, page.title)
         for f in page.fields:
-            errors += _field_errors(f, seen, complete)
+            errors += _field_errors(f, seen, taken, complete)
     first_page = {f.key for f in definition.pages[0].fields} if definition.pages else set()
     for rule in definition.eligibility:
         condition = Condition.from_dict(rule.condition)
@@ -199,16 +201,18 @@ def definition_errors(definition: FormDefinition, *, complete: bool = True) -> l
     return errors
 
 
-def _field_errors(f: FieldDef, seen: list[str], complete: bool) -> list[str]:
+def _field_errors(f: FieldDef, seen: list[str], taken: list[str], complete: bool) -> list[str]:
     name = _("field “%(label)s”") % {"label": f.label}
-    errors = _condition_errors(f.condition, seen, name)
+    message = _("The condition of the field “%(label)s” uses “%(keys)s”, which is not asked before it.")
+    errors = _condition_errors(f.condition, seen, message, f.label)
     if not f.asks:
         return errors
     if not f.key:
         errors.append(_("The %(name)s has no identifier.") % {"name": name})
-    elif f.key in seen:
+    elif f.key in taken:
         errors.append(_("The identifier “%(key)s” is used twice.") % {"key": f.key})
     seen.append(f.key)
+    taken.append(f.key)
     if f.kind in CHOICE_KINDS and not f.choice_list:
         errors.append(_("The %(name)s offers no options.") % {"name": name})
     if f.kind == "file" and not f.option("file_types"):
@@ -216,26 +220,20 @@ def _field_errors(f: FieldDef, seen: list[str], complete: bool) -> list[str]:
     if f.kind == "block":
         if complete and not f.children:
             errors.append(_("The %(name)s contains no field.") % {"name": name})
-        inner = list(seen)
+        row_seen = list(seen)  # a row's questions are answered in the block's list: only its own rows may use them
         for child in f.children:
-            errors += _field_errors(child, inner, complete)
+            errors += _field_errors(child, row_seen, taken, complete)
             if child.kind in ("file", "block", "members", "page"):
                 errors.append(_("A repeatable block cannot contain the %(name)s.") % {"name": child.label})
-        seen += [key for key in inner if key not in seen]
     for low, high in (("min_value", "max_value"), ("min_choices", "max_choices"), ("min_rows", "max_rows")):
         if f.option(low) is not None and f.option(high) is not None and float(f.option(low)) > float(f.option(high)):
             errors.append(_("The %(name)s has a minimum above its maximum.") % {"name": name})
     return errors
 
 
-def _condition_errors(data: dict[str, Any], seen: list[str], name: str) -> list[str]:
+def _condition_errors(data: dict[str, Any], seen: list[str], message: str, label: str) -> list[str]:
     condition = Condition.from_dict(data)
     if condition is None:
         return []
     later = sorted(condition.fields - set(seen))
-    if later:
-        return [
-            _("The condition of the %(name)s uses “%(keys)s”, which is not asked before it.")
-            % {"name": name, "keys": ", ".join(later)}
-        ]
-    return []
+    return [message % {"label": label, "keys": ", ".join(later)}] if later else []

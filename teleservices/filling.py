@@ -367,10 +367,21 @@ def _clean_special(form: forms.Form, f: FieldDef) -> None:
             _check_date_bounds(f, value)
         elif f.kind == "multiple" and value is not None:
             _check_selections(f, value)
-        elif f.kind == "file":
+        elif f.kind == "file" and name not in form.errors:  # an upload Django refused already has its message
             _clean_file(form, f)
+        elif f.kind == "address":
+            _check_address_complete(form, f)
     except forms.ValidationError as error:
         form.add_error(name, error)
+
+
+def _check_address_complete(form: forms.Form, f: FieldDef) -> None:
+    """An optional address, once started, needs its three parts."""
+    names = [f"{f.key}__{part}" for part in ADDRESS_PARTS]
+    if any(form.cleaned_data.get(n) for n in names):
+        for n in names:
+            if not form.cleaned_data.get(n) and n not in form.errors:
+                form.add_error(n, forms.Field.default_error_messages["required"])
 
 
 def _identifier(validate: Any, value: str, message: str) -> str:
