@@ -263,6 +263,11 @@ class PageForm(forms.Form):
         return shown
 
     @property
+    def sound_files(self) -> dict[str, CheckedFile]:
+        """The uploads that passed their checks (kept even when another answer of the page is wrong)."""
+        return {key: checked for key, checked in self.checked_files.items() if key not in self.errors}
+
+    @property
     def has_conditions(self) -> bool:
         """Whether some questions depend on other answers of this page (shown or hidden as the citizen answers)."""
         return any(item.conditional for item in self.items)

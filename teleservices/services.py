@@ -163,7 +163,7 @@ def case_submit(*, case: Case) -> Case:
 
 def _keep_only_answered_files(case: Case) -> None:
     """Files uploaded for questions that ended up hidden or replaced are no longer part of the request."""
-    kept = {str(v["id"]) for v in case.data.values() if isinstance(v, dict) and "id" in v and "size" in v}
+    kept = {str(case.data[f.key]["id"]) for f in case.form.fields() if f.kind == "file" and case.data.get(f.key)}
     case.files.remove(*[f for f in case.files.all() if str(f.public_id) not in kept])
 
 

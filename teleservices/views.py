@@ -83,11 +83,8 @@ def fill(request: HttpRequest, public_id: str, page: int) -> HttpResponse:
     case = _draft(request, public_id)
     definition, index = case.form, page - 1
     if index not in definition.shown_pages(case.data):
-        return (
-            redirect("teleservices:fill", case.public_id, case.page + 1)
-            if index != case.page
-            else redirect("teleservices:review", case.public_id)
-        )
+        # a page hidden by the answers: back to where the draft stopped, or to the review if that page is hidden too
+        return redirect(case) if index != case.page else redirect("teleservices:review", case.public_id)
     form = PageForm(
         request.POST or None,
         request.FILES or None,
@@ -98,9 +95,7 @@ def fill(request: HttpRequest, public_id: str, page: int) -> HttpResponse:
     )
     if request.method == "POST":
         return _fill_post(request, case, form, index)
-    return _fill_render(
-        request, case, form, index, eligibility=definition.ineligibility(case.data) if index == 0 else []
-    )
+    return _fill_render(request, case, form, index)
 
 
 def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int) -> HttpResponse:
@@ -109,8 +104,7 @@ def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int) -> 
         answers = form.page_answers(partial=True)
         return render(request, "teleservices/_live.html", _live_context(case, form, index, answers))
     if action != "continue":
-        answers = form.page_answers(partial=True)
-        files = {k: v for k, v in form.checked_files.items() if k not in form.errors}
+        answers, files = form.page_answers(partial=True), form.sound_files
         if action.startswith("add:"):
             case = services.case_page_save(case=case, answers=answers, files=files, page=index)
             return redirect(
@@ -120,11 +114,11 @@ def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int) -> 
         case = services.case_page_save(case=case, answers=answers, files=files, page=previous or 0)
         return redirect(case)
     if not form.is_valid():
-        files = {k: v for k, v in form.checked_files.items() if k not in form.errors}
-        if files:  # keep what was uploaded right, whatever else is wrong
-            case = services.case_page_save(case=case, answers=form.page_answers(partial=True), files=files, page=index)
+        if form.sound_files:  # keep what was uploaded right, whatever else is wrong
+            answers = form.page_answers(partial=True)
+            case = services.case_page_save(case=case, answers=answers, files=form.sound_files, page=index)
             form.answers = case.data
-        return _fill_render(request, case, form, index, eligibility=[])
+        return _fill_render(request, case, form, index)
     answers = form.page_answers()
     eligibility = definition.ineligibility(answers) if index == 0 else []
     following = None if eligibility else _next_page(definition, answers, index, 1)
@@ -132,30 +126,28 @@ def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int) -> 
         case=case, answers=answers, files=form.checked_files, page=index if eligibility else following or index
     )
     if eligibility:
-        return _fill_render(request, case, form, index, eligibility=eligibility)
+        return _fill_render(request, case, form, index)
     if following is None:
         return redirect("teleservices:review", case.public_id)
     return redirect(case)
 
 
 def _live_context(case: Case, form: PageForm, index: int, answers: dict[str, Any]) -> dict[str, Any]:
-    shown = {item.field.key for item in form.shown_items(answers)}
+    """What changes as the citizen answers: the questions hidden, the eligibility verdict (first page only)."""
+    form.mark_shown(answers)
     checks = index == 0 and bool(case.form.eligibility)
     return {
-        "hidden_keys": [item.field.key for item in form.items if item.field.key and item.field.key not in shown],
+        "hidden_keys": [item.field.key for item in form.items if item.field.key and item.hidden],
         "eligibility": case.form.ineligibility(answers) if checks else [],
         "checks_eligibility": checks,
         "eligibility_known": checks and case.form.eligibility_answered(answers),
     }
 
 
-def _fill_render(
-    request: HttpRequest, case: Case, form: PageForm, index: int, *, eligibility: list[str]
-) -> HttpResponse:
+def _fill_render(request: HttpRequest, case: Case, form: PageForm, index: int) -> HttpResponse:
     definition = case.form
     shown = definition.shown_pages(case.data)
     answers = form.page_answers(partial=True) if form.is_bound else case.data
-    form.mark_shown(answers)
     context = {
         "case": case,
         "form": form,
@@ -164,7 +156,6 @@ def _fill_render(
         "step": shown.index(index) + 1 if index in shown else 1,
         "steps": len(shown),
         **_live_context(case, form, index, answers),
-        "eligibility": eligibility,
     }
     return render(request, "teleservices/fill.html", context)
 

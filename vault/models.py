@@ -72,7 +72,3 @@ class StoredFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vault:file", args=[self.public_id])
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
