@@ -264,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.invitations_purge_task",
         "schedule": crontab(minute=27, hour=3),
     },
+    "apply-silence-when-deadlines-pass": {
+        "task": "backoffice.tasks.silence_apply_task",
+        "schedule": crontab(minute=17, hour=6),
+    },
     "remind-expiring-drafts": {
         "task": "teleservices.tasks.drafts_remind_task",
         "schedule": crontab(minute=7, hour=9),

@@ -27,7 +27,7 @@ def _own_household(request: HttpRequest) -> Household:
 @require_http_methods(["GET"])
 def space(request: HttpRequest) -> HttpResponse:
     household = Household.objects.of(request.user).prefetch_related("members").first()
-    requests = Case.objects.visible_to_citizen(request.user).select_related("teleservice")[:SPACE_REQUESTS]
+    requests = Case.objects.visible_to_citizen(request.user).select_related("teleservice", "status")[:SPACE_REQUESTS]
     return render(request, "portal/space.html", {"household": household, "requests": requests})
 
 

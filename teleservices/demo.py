@@ -277,5 +277,6 @@ def seed_requests(alice: User, teleservices: dict[str, Teleservice]) -> None:
         page=1,
     )
     birth = services.case_submit(case=birth)
-    services.case_status_change(case=birth, status=Case.Status.IN_PROGRESS, actor=None)
+    birth.status = birth.teleservice.workflow.statuses.get(key="en_cours")
+    birth.save(update_fields=["status"])
     services.case_start(user=alice, teleservice=teleservices["occupation-domaine-public"])

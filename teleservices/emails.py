@@ -7,10 +7,12 @@ from teleservices.models import Case, CaseEvent, Message
 
 
 def _send(template: str, case: Case, **context: object) -> None:
+    if not case.contact_email:  # filed at the counter for someone without an email address
+        return
     email_send(
         template=f"teleservices/emails/{template}",
         context={"case": case, "url": settings.SITE_URL + case.get_absolute_url(), **context},
-        to=[case.user.email],
+        to=[case.contact_email],
     )
 
 
@@ -19,7 +21,7 @@ def case_acknowledge(*, case: Case) -> None:
 
 
 def case_status_notify(*, event: CaseEvent) -> None:
-    _send("status_changed", event.case, status=event.get_status_display())
+    _send("status_changed", event.case, status=event.status.citizen_label, comment=event.comment)
 
 
 def case_message_notify(*, message: Message) -> None:

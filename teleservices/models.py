@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gru.workdays import add_working_days, working_days_between
 from portal.models import HouseholdMember
 from vault.files import FileType
 
 if TYPE_CHECKING:
+    from backoffice.models import Status
     from portal.models import User
     from teleservices.definition import FormDefinition
 
@@ -50,8 +55,18 @@ class TeleserviceQuerySet(models.QuerySet["Teleservice"]):
         return self.filter(search_vector=query).annotate(rank=SearchRank("search_vector", query)).order_by("-rank")
 
 
+def _default_workflow() -> int:
+    """The standard workflow (the backoffice app owns workflows: read through the app registry, not imported)."""
+    return apps.get_model("backoffice", "Workflow").objects.default().pk
+
+
 class Teleservice(models.Model):
     """An online procedure of the catalogue; its form is edited here and frozen into versions when published."""
+
+    class Silence(models.TextChoices):
+        NOTHING = "", _("Nothing (the deadline is indicative)")
+        ACCEPTANCE = "acceptance", _("Silence means acceptance")
+        REJECTION = "rejection", _("Silence means rejection")
 
     class Audience(models.TextChoices):
         ACCOUNT = "account", _("Anyone with an account")
@@ -73,7 +88,30 @@ class Teleservice(models.Model):
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.ACCOUNT)
     opens_at = models.DateTimeField(_("opening"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closing"), null=True, blank=True)
-    processing_days = models.PositiveSmallIntegerField(_("processing deadline (days)"), default=30)
+    processing_days = models.PositiveSmallIntegerField(
+        _("processing deadline (working days)"),
+        default=20,
+        help_text=_("Counted from submission, public holidays excluded, paused while waiting for the citizen."),
+    )
+    workflow = models.ForeignKey(
+        "backoffice.Workflow",
+        on_delete=models.PROTECT,
+        related_name="teleservices",
+        verbose_name=_("instruction workflow"),
+        default=_default_workflow,
+    )
+    silence = models.CharField(
+        _("when the deadline passes without a decision"), max_length=10, choices=Silence.choices, default="", blank=True
+    )
+    silence_transition = models.ForeignKey(
+        "backoffice.Transition",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("action applied automatically"),
+        help_text=_("An action of the workflow, applied when the deadline passes (silence vaut accord ou rejet)."),
+    )
     draft_lifetime_days = models.PositiveSmallIntegerField(_("draft lifetime (days)"), default=30)
     retention_months = models.PositiveSmallIntegerField(_("retention (months)"), default=24)
     is_published = models.BooleanField(_("published"), default=False)
@@ -101,7 +139,13 @@ class Teleservice(models.Model):
                 condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
                 name="teleservice_closes_after_opening",
                 violation_error_message=_("The closing must come after the opening."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(silence="", silence_transition__isnull=True)
+                | (~Q(silence="") & Q(silence_transition__isnull=False)),
+                name="teleservice_silence_has_transition",
+                violation_error_message=_("Choose the action applied when the deadline passes, and only then."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +153,11 @@ class Teleservice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("teleservices:start", args=[self.slug])
+
+    def clean(self) -> None:
+        transition = self.silence_transition
+        if transition is not None and transition.workflow_id != self.workflow_id:
+            raise ValidationError({"silence_transition": _("This action belongs to another workflow.")})
 
     def is_open(self, now: Any = None) -> bool:
         now = now or timezone.now()
@@ -280,25 +329,28 @@ class CaseQuerySet(models.QuerySet["Case"]):
         if not user.is_authenticated:
             return self.none()
         households = HouseholdMember.objects.filter(user=user).values("household_id")
-        return self.filter(Q(user=user) | (Q(household__in=households) & ~Q(status=Case.Status.DRAFT)))
+        return self.filter(Q(user=user) | (Q(household__in=households) & Q(submitted_at__isnull=False)))
 
     def drafts(self) -> CaseQuerySet:
-        return self.filter(status=Case.Status.DRAFT)
+        return self.filter(submitted_at__isnull=True)
 
     def submitted(self) -> CaseQuerySet:
-        return self.exclude(status=Case.Status.DRAFT)
+        return self.filter(submitted_at__isnull=False)
+
+    def open(self) -> CaseQuerySet:
+        """Submitted and not decided yet."""
+        return self.submitted().filter(closed_at__isnull=True)
+
+    def search(self, text: str) -> CaseQuerySet:
+        return self.filter(search_vector=SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch"))
 
 
 class Case(models.Model):
-    """A citizen's request: a draft until submitted, then a case with a reference that agents instruct."""
+    """A citizen's request: a draft until submitted, then a case with a reference that agents instruct.
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        RECEIVED = "received", _("Received")
-        IN_PROGRESS = "in_progress", _("Being processed")
-        ACCEPTED = "accepted", _("Accepted")
-        REFUSED = "refused", _("Refused")
-        CLOSED = "closed", _("Closed without follow-up")
+    Its status is a step of the téléservice's workflow (backoffice); drafts have none. The deadline counts working
+    days from submission; while the case waits for the citizen it is paused (`deadline` empty, the working days left
+    kept in `paused_days_left`)."""
 
     class Channel(models.TextChoices):
         WEB = "web", _("Online")
@@ -312,42 +364,105 @@ class Case(models.Model):
     teleservice = models.ForeignKey(Teleservice, on_delete=models.PROTECT, related_name="cases")
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="cases")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cases", verbose_name=_("citizen")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("citizen"),
+        help_text=_("Empty for a request filed by an agent for someone without an account."),
     )
     household = models.ForeignKey(
         "portal.Household", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
+    applicant_first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    applicant_last_name = models.CharField(_("family name"), max_length=150, blank=True)
+    applicant_email = models.EmailField(_("email address"), blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=30, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("filed by the agent"),
+    )
+    status = models.ForeignKey(
+        "backoffice.Status", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    department = models.ForeignKey(
+        "gru.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("department"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
     data = models.JSONField(_("answers"), default=dict, blank=True)
     page = models.PositiveSmallIntegerField(default=0)
     files = models.ManyToManyField("vault.StoredFile", blank=True, related_name="cases")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    paused_days_left = models.SmallIntegerField(null=True, blank=True, editable=False)
+    resume_status = models.ForeignKey(
+        "backoffice.Status", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    closed_at = models.DateTimeField(_("decided on"), null=True, blank=True)
     draft_expires_at = models.DateTimeField(_("draft kept until"), null=True, blank=True)
     draft_reminded_at = models.DateTimeField(null=True, blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector(
+            "reference", "applicant_last_name", "applicant_first_name", weight="A", config=SEARCH_CONFIG
+        )
+        + SearchVector("applicant_email", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("data", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["page", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["page", "updated_at", "search_vector"])
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         indexes = [
-            models.Index(fields=["user", "status"], name="case_user_status"),
-            models.Index(fields=["status", "draft_expires_at"], name="case_draft_expiry"),
+            models.Index(fields=["user", "submitted_at"], name="case_user_submitted"),
+            models.Index(fields=["draft_expires_at"], condition=Q(submitted_at__isnull=True), name="case_draft_expiry"),
+            # The task board: open cases by urgency, for a department or for everyone an agent sees.
+            models.Index(
+                fields=["department", "deadline", "submitted_at", "id"],
+                condition=Q(submitted_at__isnull=False, closed_at__isnull=True),
+                name="case_board_department",
+            ),
+            models.Index(
+                fields=["assignee", "deadline", "submitted_at", "id"],
+                condition=Q(submitted_at__isnull=False, closed_at__isnull=True),
+                name="case_board_assignee",
+            ),
+            GinIndex(fields=["search_vector"], name="case_search"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(reference__isnull=False, submitted_at__isnull=False),
+                condition=Q(submitted_at__isnull=True) | Q(reference__isnull=False, status__isnull=False),
                 name="case_submitted_has_reference",
             )
         ]
 
     def __str__(self) -> str:
-        return self.reference or f"{self.teleservice} ({self.get_status_display()})"
+        return self.reference or f"{self.teleservice} ({_('draft')})"
 
     def get_absolute_url(self) -> str:
         if self.is_draft:
@@ -356,25 +471,64 @@ class Case(models.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
+        return self.submitted_at is None
 
     @property
     def form(self) -> FormDefinition:
         return self.version.form
 
+    @property
+    def citizen_status(self) -> str:
+        return self.status.citizen_label if self.status else str(_("Draft"))
+
+    @property
+    def applicant_name(self) -> str:
+        return f"{self.applicant_first_name} {self.applicant_last_name}".strip()
+
+    @property
+    def contact_email(self) -> str:
+        return self.user.email if self.user else self.applicant_email
+
+    @property
+    def awaits_citizen(self) -> bool:
+        return self.resume_status_id is not None
+
+    def enter_status(self, status: Status, now: datetime.datetime) -> list[str]:
+        """Move to `status`: pause the deadline while it waits for the citizen, resume it after, close it when final.
+
+        Returns the fields to save."""
+        today = timezone.localdate(now)
+        if status.waits_for_citizen and self.deadline is not None:
+            self.paused_days_left = working_days_between(today, self.deadline)
+            self.deadline = None
+        elif not status.waits_for_citizen and self.paused_days_left is not None:
+            self.deadline = add_working_days(today, self.paused_days_left)
+            self.paused_days_left = None
+        self.status = status
+        self.closed_at = now if status.is_terminal else None
+        return ["status", "deadline", "paused_days_left", "closed_at", "updated_at"]
+
 
 class CaseEvent(models.Model):
-    """A line of a case's timeline."""
+    """A line of a case's timeline; some kinds are for agents only."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("Request submitted")
         STATUS_CHANGED = "status_changed", _("Status changed")
         MESSAGE = "message", _("Message")
+        COMPLETED = "completed", _("Request completed by the citizen")
+        ASSIGNED = "assigned", _("Assigned")
+        SHARED = "shared", _("Shared for an opinion")
+        DEADLINE_PASSED = "deadline_passed", _("Deadline passed without a decision")
+
+    CITIZEN_KINDS = [Kind.SUBMITTED, Kind.STATUS_CHANGED, Kind.MESSAGE, Kind.COMPLETED, Kind.DEADLINE_PASSED]
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    status = models.CharField(max_length=20, choices=Case.Status.choices, blank=True)
+    status = models.ForeignKey("backoffice.Status", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    comment = models.TextField(blank=True)
+    detail = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

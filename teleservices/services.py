@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gru.workdays import add_working_days
 from portal.models import Household, User
 from teleservices import tasks
 from teleservices.definition import FormDefinition, definition_errors, definition_from_rows
@@ -142,21 +143,28 @@ def case_submit(*, case: Case) -> Case:
         raise ValidationError(problems)
     now = timezone.now()
     case.data = case.form.shown_answers(case.data)
-    case.status = Case.Status.RECEIVED
+    case.status = case.teleservice.workflow.initial_status
+    case.department_id = case.teleservice.department_id
     case.submitted_at = now
+    case.deadline = add_working_days(timezone.localdate(now), case.teleservice.processing_days)
     case.draft_expires_at = None
+    fields = ["data", "status", "department", "submitted_at", "deadline", "draft_expires_at", "reference"]
+    if case.user is not None:  # the identity the request is filed under, searchable by agents
+        case.applicant_first_name, case.applicant_last_name = case.user.first_name, case.user.last_name
+        case.applicant_email = case.user.email
+        fields += ["applicant_first_name", "applicant_last_name", "applicant_email"]
     while True:
         case.reference = _new_reference(timezone.localtime(now).year)
         try:
             with transaction.atomic():
-                case.save(
-                    update_fields=["data", "status", "submitted_at", "draft_expires_at", "reference", "updated_at"]
-                )
+                case.save(update_fields=[*fields, "updated_at"])
             break
         except IntegrityError:  # the reference exists already: draw another
             continue
     _keep_only_answered_files(case)
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.SUBMITTED, actor=case.user, status=case.status)
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.SUBMITTED, actor=case.filed_by or case.user, status=case.status
+    )
     transaction.on_commit(lambda: tasks.case_acknowledge_task.delay(case.pk))
     return case
 
@@ -180,15 +188,16 @@ def case_message_post(*, case: Case, author: User, body: str, files: list[Checke
 
 
 @transaction.atomic
-def case_status_change(*, case: Case, status: str, actor: User | None) -> Case:
-    """Move a submitted case to another status of the default process and tell the citizen."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.is_draft or status == Case.Status.DRAFT or status == case.status:
-        raise ValidationError(_("This status change is not possible."))
-    case.status = status
-    case.save(update_fields=["status", "updated_at"])
-    event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.STATUS_CHANGED, actor=actor, status=status)
-    transaction.on_commit(lambda: tasks.case_status_notify_task.delay(event.pk))
+def case_complete(*, case: Case, author: User, body: str, files: list[CheckedFile]) -> Case:
+    """The citizen sends what the agent asked for: the request goes back to the status it was in when asked."""
+    case = Case.objects.select_for_update().select_related("resume_status").get(pk=case.pk)
+    if case.resume_status is None:
+        raise ValidationError(_("Nothing is asked of you on this request at the moment."))
+    case_message_post(case=case, author=author, body=body, files=files, from_agent=False)
+    fields = case.enter_status(case.resume_status, timezone.now())
+    case.resume_status = None
+    case.save(update_fields=[*fields, "resume_status"])
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.COMPLETED, actor=author, status=case.status)
     return case
 
 

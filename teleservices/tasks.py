@@ -14,7 +14,7 @@ def case_acknowledge_task(case_id: int) -> None:
 
 @shared_task
 def case_status_notify_task(event_id: int) -> None:
-    event = CaseEvent.objects.select_related("case__user", "case__teleservice").filter(pk=event_id).first()
+    event = CaseEvent.objects.select_related("case__user", "case__teleservice", "status").filter(pk=event_id).first()
     if event is not None:
         emails.case_status_notify(event=event)
 

@@ -21,7 +21,7 @@ from teleservices import services
 from teleservices.definition import FormDefinition
 from teleservices.filling import PageForm, summary
 from teleservices.forms import MessageForm, SearchForm
-from teleservices.models import Case, Category, Teleservice
+from teleservices.models import Case, CaseEvent, Category, Teleservice
 
 GET_POST = require_http_methods(["GET", "POST"])
 REQUESTS_PER_PAGE = 20
@@ -185,7 +185,9 @@ def draft_delete(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _visible_case(request: HttpRequest, reference: str) -> Case:
     cases = (
-        Case.objects.visible_to_citizen(request.user).submitted().select_related("teleservice__department", "version")
+        Case.objects.visible_to_citizen(request.user)
+        .submitted()
+        .select_related("teleservice__department", "version", "status")
     )
     return get_object_or_404(cases, reference=reference)
 
@@ -199,7 +201,7 @@ def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_requests(request: HttpRequest) -> HttpResponse:
-    cases = Case.objects.visible_to_citizen(request.user).select_related("teleservice")
+    cases = Case.objects.visible_to_citizen(request.user).select_related("teleservice", "status")
     submitted = Paginator(cases.submitted(), REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"drafts": cases.drafts().order_by("draft_expires_at"), "submitted": submitted}
     return render(request, "teleservices/my_requests.html", context)
@@ -211,16 +213,20 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference)
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.case_message_post(
-            case=case, author=request.user, body=form.cleaned_data["body"], files=form.checked_files, from_agent=False
-        )
-        messages.success(request, _("Your message has been sent."))
+        body, files = form.cleaned_data["body"], form.checked_files
+        if case.awaits_citizen:
+            services.case_complete(case=case, author=request.user, body=body, files=files)
+            messages.success(request, _("Thank you: your request is back with the department."))
+        else:
+            services.case_message_post(case=case, author=request.user, body=body, files=files, from_agent=False)
+            messages.success(request, _("Your message has been sent."))
         return redirect("teleservices:case", case.reference)
+    events = case.events.filter(kind__in=CaseEvent.CITIZEN_KINDS).select_related("status")
     context = {
         "case": case,
         "form": form,
         "pages": summary(case.form, case.data),
-        "events": case.events.all(),
+        "events": events,
         "thread": case.messages.select_related("author").prefetch_related("attachments"),
     }
     return render(request, "teleservices/case.html", context)

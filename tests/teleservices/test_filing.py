@@ -211,7 +211,7 @@ def test_the_review_shows_the_answers_and_submission_gives_a_reference(
     case.refresh_from_db()
     assert submitted["Location"] == reverse("teleservices:confirmation", args=[case.reference])
     assert re.fullmatch(r"DEM-\d{4}-[2-9A-HJKMNP-Z]{6}", case.reference)
-    assert case.status == Case.Status.RECEIVED and case.submitted_at is not None
+    assert case.status.key == "recue" and case.submitted_at is not None
     assert case.events.get().kind == CaseEvent.Kind.SUBMITTED
     assert case.files.count() == 1
     assert [m.subject for m in mail.outbox] == [f"Votre demande {case.reference} a bien été reçue"]

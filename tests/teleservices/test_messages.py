@@ -3,8 +3,9 @@
 from django.core import mail
 from django.urls import reverse
 
+from backoffice.services import case_transition
 from teleservices import services
-from teleservices.models import Case, CaseEvent
+from teleservices.models import CaseEvent
 
 REPORT = {"categorie": "eclairage", "localisation": "Devant le 4 rue des Tilleuls"}
 
@@ -12,6 +13,10 @@ REPORT = {"categorie": "eclairage", "localisation": "Devant le 4 rue des Tilleul
 def _submitted(alice, teleservices):
     case = services.case_start(user=alice, teleservice=teleservices["signalement-voirie"])
     return services.case_submit(case=services.case_page_save(case=case, answers=REPORT, files={}, page=0))
+
+
+def _action(case, label):
+    return case.teleservice.workflow.transitions.get(label=label)
 
 
 def test_a_citizen_writes_to_the_department_with_an_attachment(alice_client, alice, teleservices, pdf_upload):
@@ -47,20 +52,20 @@ def test_an_agents_message_and_a_status_change_are_emailed_to_the_citizen(
     case = _submitted(alice, teleservices)
     with django_capture_on_commit_callbacks(execute=True):
         services.case_message_post(case=case, author=bob, body="Merci, nous intervenons.", files=[], from_agent=True)
-        services.case_status_change(case=case, status=Case.Status.IN_PROGRESS, actor=bob)
+        case_transition(case=case, transition=_action(case, "Prendre en charge"), actor=None)
     subjects = [m.subject for m in mail.outbox]
     assert subjects == [
         f"Nouveau message sur votre demande {case.reference}",
         f"Votre demande {case.reference} a un nouveau statut",
     ]
     assert "Merci, nous intervenons." not in mail.outbox[0].body  # read in the space, not in a mailbox
-    assert "En cours d'instruction" in mail.outbox[1].body
-    assert case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED, status=Case.Status.IN_PROGRESS).exists()
+    assert "En cours de traitement" in mail.outbox[1].body
+    assert case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED, status__key="en_cours").exists()
 
 
 def test_the_timeline_shows_submission_status_changes_and_messages(alice_client, alice, bob, teleservices):
     case = _submitted(alice, teleservices)
     services.case_message_post(case=case, author=bob, body="Une question", files=[], from_agent=True)
-    services.case_status_change(case=case, status=Case.Status.ACCEPTED, actor=bob)
+    case_transition(case=case, transition=_action(case, "Accepter"), actor=None)
     page = alice_client.get(reverse("teleservices:case", args=[case.reference])).content.decode()
     assert "Demande déposée" in page and "Message du service" in page and "Statut : Acceptée" in page

@@ -1,0 +1,30 @@
+"""What an agent may see and do in the back office: the cases of their departments and the cases shared with them."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from backoffice.models import CaseShare
+from gru.models import Membership
+from portal.models import User
+from teleservices.models import Case, CaseQuerySet
+
+VIEW_CASE = "view_case"
+
+
+def cases_visible_to(user: User) -> CaseQuerySet:
+    """Submitted cases of the agent's departments, and those shared with them for an opinion."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    departments = Membership.objects.filter(user=user).values("department_id")
+    shared = CaseShare.objects.filter(content_object=OuterRef("pk"), user=user, permission__codename=VIEW_CASE)
+    return Case.objects.submitted().filter(Q(department__in=departments) | Exists(shared))
+
+
+def is_member(user: User, case: Case) -> bool:
+    """Whether the agent belongs to the department instructing the case (sharing alone gives reading only)."""
+    return Membership.objects.filter(user=user, department_id=case.department_id).exists()
+
+
+def is_manager(user: User, case: Case) -> bool:
+    return Membership.objects.managers().filter(user=user, department_id=case.department_id).exists()

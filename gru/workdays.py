@@ -1,0 +1,42 @@
+"""Working days of a French collectivité: Monday to Friday, French public holidays excluded.
+
+Deadlines of requests are counted in working days (the téléservice's processing days), and appointments close on
+public holidays. The `holidays` package knows France's holidays, Alsace-Moselle's extra days included by subdivision.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+
+import holidays
+
+SATURDAY = 5
+
+
+@cache
+def _public_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("FR", years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < SATURDAY and day not in _public_holidays(day.year)
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The day `days` working days after `start` (the day of `start` itself is not counted)."""
+    day = start
+    step = 1 if days >= 0 else -1
+    remaining = abs(days)
+    while remaining:
+        day += datetime.timedelta(days=step)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days come after `start` up to and including `end` (negative when `end` is earlier)."""
+    if end < start:
+        return -working_days_between(end, start)
+    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=n)))
