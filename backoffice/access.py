@@ -23,8 +23,8 @@ def cases_visible_to(user: User) -> CaseQuerySet:
 
 def is_member(user: User, case: Case) -> bool:
     """Whether the agent belongs to the department instructing the case (sharing alone gives reading only)."""
-    return Membership.objects.filter(user=user, department_id=case.department_id).exists()
+    return Membership.objects.filter(user=user, department__cases=case).exists()
 
 
 def is_manager(user: User, case: Case) -> bool:
-    return Membership.objects.managers().filter(user=user, department_id=case.department_id).exists()
+    return Membership.objects.managers().filter(user=user, department__cases=case).exists()

@@ -20,7 +20,9 @@ from teleservices.models import Case, CaseEvent, Teleservice
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update(of=("self",)).select_related("status", "teleservice").get(pk=case.pk)
+    """The case row, locked until the transaction ends. Related rows are read after the lock (not joined in the
+    locking query): PostgreSQL re-reads a row updated meanwhile but not the rows joined to it."""
+    return Case.objects.select_for_update().get(pk=case.pk)
 
 
 @transaction.atomic
@@ -29,14 +31,15 @@ def case_transition(*, case: Case, transition: Transition, actor: User | None, c
 
     The case row is locked: of two agents clicking at once, the second finds the status changed and is told."""
     case = _locked(case)
-    if case.teleservice.workflow_id != transition.workflow_id or case.status_id is None:
+    status = case.status
+    if case.teleservice.workflow_id != transition.workflow_id or status is None:
         raise ValidationError(_("This action does not belong to this request's workflow."))
-    if not transition.sources.filter(pk=case.status_id).exists():
+    if not transition.sources.filter(pk=status.pk).exists():
         if case.status_id == transition.target_id:
             raise ValidationError(_("“%(action)s” has already been done.") % {"action": transition.label})
         raise ValidationError(
             _("“%(action)s” is not possible any more: the request is now “%(status)s”.")
-            % {"action": transition.label, "status": case.status.label}
+            % {"action": transition.label, "status": status.label}
         )
     if actor is not None and not access.is_member(actor, case):
         raise PermissionDenied(_("Only the department instructing the request may do this."))
@@ -44,10 +47,12 @@ def case_transition(*, case: Case, transition: Transition, actor: User | None, c
         raise PermissionDenied(_("Only the department's managers may do this."))
     comment = comment.strip()
     if transition.comment == Transition.Comment.REQUIRED and not comment:
-        raise ValidationError({"comment": _("Enter the %(label)s.") % {"label": transition.comment_title.lower()}})
+        raise ValidationError(
+            {"comment": _("This field is required: %(label)s.") % {"label": transition.comment_title}}
+        )
     if transition.comment == Transition.Comment.NONE:
         comment = ""
-    case.resume_status = case.status if transition.asks_completion else None
+    case.resume_status = status if transition.asks_completion else None
     fields = case.enter_status(transition.target, timezone.now())
     fields.append("resume_status")
     if transition.assigns_department_id is not None:
@@ -135,6 +140,8 @@ def cases_apply_silence(*, today: datetime.date) -> int:
     applied = 0
     for case in overdue.iterator():
         transition = case.teleservice.silence_transition
+        if transition is None:
+            continue
         comment = (
             _("The processing deadline has passed: the administration's silence means acceptance.")
             if case.teleservice.silence == Teleservice.Silence.ACCEPTANCE

@@ -1,15 +1,251 @@
-"""The agents' back office (home skeleton; the task board comes with the back-office issue)."""
+"""The agents' back office: the task board and the instruction of a case."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from backoffice import access, services
+from backoffice.board import board_page, urgency
+from backoffice.forms import AssignForm, BoardFilterForm, BulkForm, NoteForm, SavedViewForm, ShareForm, TransitionForm
+from backoffice.models import SavedView, Transition
 from gru.access import agent_required
-from gru.models import Membership
+from teleservices import services as teleservices_services
+from teleservices.filling import summary
+from teleservices.forms import MessageForm
+from teleservices.models import Case
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _board_cases(request: HttpRequest) -> Any:
+    return access.cases_visible_to(request.user).select_related("teleservice", "status", "assignee")
 
 
 @require_GET
 @agent_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.of(request.user).select_related("department")
-    return render(request, "backoffice/home.html", {"memberships": memberships})
+    """The task board: the cases of my departments (or mine), most urgent first, filtered, searched, counted."""
+    form = BoardFilterForm(request.GET or None, agent=request.user)
+    cases = _board_cases(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "backoffice/board.html", {"form": form, "page": None}, status=200)
+    if not form.is_bound:
+        form = BoardFilterForm({"vue": "service", "state": "open"}, agent=request.user)
+        form.is_valid()
+    page = board_page(form.filter(cases, request.user), request.GET.get("apres", ""))
+    today = timezone.localdate()
+    for case in page.cases:
+        case.urgency = urgency(case, today)
+    counts = (
+        form.filter(access.cases_visible_to(request.user), request.user, by_status=False)
+        .values("status_id", "status__label")
+        .annotate(n=Count("id"))
+        .order_by("status__label")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "counts": counts,
+        "bulk": BulkForm(cases=Case.objects.none(), agent=request.user),
+        "saved_views": SavedView.objects.filter(user=request.user),
+        "save_form": SavedViewForm(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "backoffice/board.html", context)
+
+
+def _case(request: HttpRequest, reference: str) -> Case:
+    cases = access.cases_visible_to(request.user).select_related(
+        "teleservice__workflow", "status", "assignee", "department", "version", "user", "filed_by"
+    )
+    return get_object_or_404(cases, reference=reference)
+
+
+@require_GET
+@agent_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    return render(request, "backoffice/case.html", _case_context(request, case))
+
+
+def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    member = access.is_member(request.user, case)
+    manager = member and access.is_manager(request.user, case)
+    transitions = (
+        Transition.objects.available(status_id=case.status_id, manager=manager).filter(
+            workflow_id=case.teleservice.workflow_id
+        )
+        if member
+        else Transition.objects.none()
+    )
+    transition_forms = [forms.get(f"t{t.pk}") or TransitionForm(transition=t) for t in transitions]
+    case.urgency = urgency(case)
+    return {
+        "case": case,
+        "case_list": [case],
+        "member": member,
+        "manager": manager,
+        "transition_forms": transition_forms,
+        "assign_form": AssignForm(initial={"assignee": case.assignee_id}, case=case) if manager else None,
+        "message_form": forms.get("message") or MessageForm(),
+        "note_form": forms.get("note") or NoteForm(),
+        "share_form": ShareForm(case=case) if member else None,
+        "pages": summary(case.form, case.data),
+        "files": case.files.all(),
+        "events": case.events.select_related("actor", "status"),
+        "thread": case.messages.select_related("author").prefetch_related("attachments"),
+        "notes": case.notes.select_related("author"),
+        "history": case.history.select_related("history_user", "status", "assignee")[:50],
+    }
+
+
+def _back(case: Case) -> HttpResponse:
+    return redirect("backoffice:case", case.reference)
+
+
+def _refused(request: HttpRequest, case: Case, error: Exception, **forms: Any) -> HttpResponse:
+    texts = error.messages if isinstance(error, ValidationError) else [str(error)]
+    for text in texts:
+        messages.error(request, text)
+    return render(request, "backoffice/case.html", _case_context(request, case, **forms), status=200)
+
+
+@require_POST
+@agent_required
+def case_transition(request: HttpRequest, reference: str, transition_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    transition = get_object_or_404(Transition, pk=transition_id, workflow_id=case.teleservice.workflow_id)
+    form = TransitionForm(request.POST, transition=transition)
+    if not form.is_valid():
+        return render(request, "backoffice/case.html", _case_context(request, case, **{form.prefix: form}))
+    try:
+        services.case_transition(
+            case=case, transition=transition, actor=request.user, comment=form.cleaned_data.get("comment", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(request, case, error, **{form.prefix: form})
+    messages.success(request, _("Done: “%(action)s”.") % {"action": transition.label})
+    return _back(case)
+
+
+@require_POST
+@agent_required
+def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    """“Je prends” (take it), “je laisse” (release it), or a manager's choice of agent."""
+    case = _case(request, reference)
+    action = request.POST.get("action")
+    if action in ("take", "release"):
+        assignee = request.user if action == "take" else None
+    else:
+        form = AssignForm(request.POST, case=case)
+        if not form.is_valid():
+            return _refused(request, case, ValidationError(_("Choose an agent of the department.")))
+        assignee = form.cleaned_data["assignee"]
+    try:
+        services.case_assign(case=case, assignee=assignee, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(request, case, error)
+    messages.success(request, _("The assignment is saved."))
+    return _back(case)
+
+
+@require_POST
+@agent_required
+def case_message(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    form = MessageForm(request.POST, request.FILES)
+    if not access.is_member(request.user, case):
+        raise PermissionDenied
+    if not form.is_valid():
+        return render(request, "backoffice/case.html", _case_context(request, case, message=form))
+    teleservices_services.case_message_post(
+        case=case, author=request.user, body=form.cleaned_data["body"], files=form.checked_files, from_agent=True
+    )
+    messages.success(request, _("Your message has been sent to the citizen."))
+    return _back(case)
+
+
+@require_POST
+@agent_required
+def case_note(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return render(request, "backoffice/case.html", _case_context(request, case, note=form))
+    services.note_add(case=case, author=request.user, body=form.cleaned_data["body"])
+    messages.success(request, _("The note is saved."))
+    return _back(case)
+
+
+@require_POST
+@agent_required
+def case_share(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    form = ShareForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, case, ValidationError(_("Choose an agent.")))
+    try:
+        services.case_share(case=case, agent=form.cleaned_data["agent"], actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(request, case, error)
+    messages.success(request, _("The request is shared."))
+    return _back(case)
+
+
+@require_POST
+@agent_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Assign the selected cases, or apply to them an action allowed on every one."""
+    form = BulkForm(request.POST, cases=access.cases_visible_to(request.user), agent=request.user)
+    board = f"{reverse('backoffice:home')}?{request.POST.get('query', '')}"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(board)
+    kind, target = form.cleaned_data["action"]
+    cases = list(form.cleaned_data["cases"])
+    if kind == "assign":
+        errors = services.cases_bulk_assign(cases=cases, assignee=target, actor=request.user)
+    else:
+        errors = services.cases_bulk_transition(
+            cases=cases, transition=target, actor=request.user, comment=form.cleaned_data["comment"]
+        )
+    for error in errors:
+        messages.error(request, error)
+    done = len(cases) - len(errors)
+    if done:
+        messages.success(request, _("%(count)d request(s) updated.") % {"count": done})
+    return redirect(board)
+
+
+@require_POST
+@agent_required
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    form = SavedViewForm(
+        request.POST, instance=SavedView(user=request.user, query=request.POST.get("query", "")[:1000])
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The view is saved."))
+    else:
+        messages.error(request, _("Give this view a name you have not used yet."))
+    return redirect(f"{reverse('backoffice:home')}?{form.instance.query}")
+
+
+@require_POST
+@agent_required
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(SavedView, pk=pk, user=request.user).delete()
+    messages.success(request, _("The view is deleted."))
+    return redirect("backoffice:home")

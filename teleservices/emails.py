@@ -21,7 +21,9 @@ def case_acknowledge(*, case: Case) -> None:
 
 
 def case_status_notify(*, event: CaseEvent) -> None:
-    _send("status_changed", event.case, status=event.status.citizen_label, comment=event.comment)
+    _send(
+        "status_changed", event.case, status=event.status.citizen_label if event.status else "", comment=event.comment
+    )
 
 
 def case_message_notify(*, message: Message) -> None:

@@ -190,7 +190,7 @@ def case_message_post(*, case: Case, author: User, body: str, files: list[Checke
 @transaction.atomic
 def case_complete(*, case: Case, author: User, body: str, files: list[CheckedFile]) -> Case:
     """The citizen sends what the agent asked for: the request goes back to the status it was in when asked."""
-    case = Case.objects.select_for_update().select_related("resume_status").get(pk=case.pk)
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if case.resume_status is None:
         raise ValidationError(_("Nothing is asked of you on this request at the moment."))
     case_message_post(case=case, author=author, body=body, files=files, from_agent=False)

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from portal import services
 from portal.models import HouseholdMember, User
@@ -33,6 +34,12 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     private = {**settings.STORAGES["private"], "OPTIONS": {"location": str(tmp_path / "private")}}
     settings.STORAGES = {**settings.STORAGES, "private": private}
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """Each test starts in French, whatever language an earlier request of the same thread activated."""
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

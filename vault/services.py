@@ -11,7 +11,7 @@ from vault.models import StoredFile
 
 
 @transaction.atomic
-def stored_file_create(*, owner: User, checked: CheckedFile) -> StoredFile:
+def stored_file_create(*, owner: User | None, checked: CheckedFile) -> StoredFile:
     """Keep a checked upload (vault.files.file_check) in private storage."""
     stored = StoredFile(
         owner=owner,

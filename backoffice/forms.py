@@ -1,0 +1,167 @@
+"""Forms of the back office: the task board's filters, actions on a case, notes, sharing, bulk actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.models import SavedView, Status, Transition
+from gru.models import Membership
+from portal.models import User
+from teleservices.models import Case, CaseQuerySet, Teleservice
+
+UNASSIGNED = "none"
+
+
+class BoardFilterForm(forms.Form):
+    """Filters of the task board, all optional; read from the query string so that views can be saved as links."""
+
+    SCOPES = [("service", _("My departments")), ("mine", _("My cases"))]
+    STATES = [("open", _("To instruct")), ("closed", _("Decided")), ("all", _("All"))]
+
+    vue = forms.ChoiceField(label=_("Cases"), choices=SCOPES, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=200,
+        required=False,
+        help_text=_("Reference, name, email or an answer; accents do not matter."),
+    )
+    teleservice = forms.ModelChoiceField(label=_("Procedure"), queryset=Teleservice.objects.none(), required=False)
+    status = forms.ModelChoiceField(label=_("Status"), queryset=Status.objects.none(), required=False)
+    state = forms.ChoiceField(label=_("State"), choices=STATES, required=False)
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any channel")), *Case.Channel.choices], required=False
+    )
+    since = forms.DateField(label=_("Filed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Filed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, agent: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = Membership.objects.filter(user=agent).values("department_id")
+        teleservices = Teleservice.objects.filter(department__in=departments).only("title")
+        self.fields["teleservice"].queryset = teleservices
+        self.fields["status"].queryset = Status.objects.filter(
+            workflow__teleservices__department__in=departments
+        ).distinct()
+        colleagues = User.objects.filter(memberships__department__in=departments).distinct().order_by("first_name")
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            (UNASSIGNED, _("Nobody yet")),
+            *[(str(user.pk), user.get_full_name()) for user in colleagues],
+        ]
+
+    def filter(self, cases: CaseQuerySet, agent: User, *, by_status: bool = True) -> CaseQuerySet:
+        """The cases matching the filters (the form must be valid); the counts per status ignore the status."""
+        data = self.cleaned_data
+        if data["vue"] == "mine":
+            cases = cases.filter(assignee=agent)
+        state = data["state"] or "open"
+        if state == "open":
+            cases = cases.filter(closed_at__isnull=True)
+        elif state == "closed":
+            cases = cases.filter(closed_at__isnull=False)
+        if data["q"]:
+            cases = cases.search(data["q"])
+        exact = {"teleservice": data["teleservice"], "channel": data["channel"]}
+        if by_status:
+            exact["status"] = data["status"]
+        cases = cases.filter(**{key: value for key, value in exact.items() if value})
+        if data["assignee"] == UNASSIGNED:
+            cases = cases.filter(assignee__isnull=True)
+        elif data["assignee"]:
+            cases = cases.filter(assignee_id=data["assignee"])
+        if data["since"]:
+            cases = cases.filter(submitted_at__date__gte=data["since"])
+        if data["until"]:
+            cases = cases.filter(submitted_at__date__lte=data["until"])
+        return cases
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(max_length=5000, required=False, widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args: Any, transition: Transition, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=f"t{transition.pk}", **kwargs)
+        self.transition = transition
+        field = self.fields["comment"]
+        field.label = transition.comment_title
+        field.required = transition.comment == Transition.Comment.REQUIRED
+        if transition.comment == Transition.Comment.NONE:
+            del self.fields["comment"]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agents = User.objects.filter(memberships__department_id=case.department_id).order_by("first_name")
+        self.fields["assignee"].queryset = agents
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+        self.fields["assignee"].empty_label = _("Nobody")
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note"),
+        max_length=5000,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_("Only agents see notes, never the citizen."),
+    )
+
+
+class ShareForm(forms.Form):
+    agent = forms.ModelChoiceField(label=_("Agent asked for an opinion"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agents = User.objects.filter(memberships__isnull=False).exclude(memberships__department_id=case.department_id)
+        self.fields["agent"].queryset = agents.distinct().order_by("first_name")
+        self.fields["agent"].label_from_instance = lambda user: user.get_full_name()
+
+
+class BulkForm(forms.Form):
+    """Several cases of the board at once: assign them, or apply one action allowed on every one of them."""
+
+    cases = forms.ModelMultipleChoiceField(
+        queryset=Case.objects.none(),
+        to_field_name="reference",
+        error_messages={"required": _("Select at least one request.")},
+    )
+    action = forms.ChoiceField(label=_("Action on the selected requests"))
+    comment = forms.CharField(label=_("Comment to the citizen"), max_length=5000, required=False)
+
+    def __init__(self, *args: Any, cases: QuerySet[Case], agent: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+        departments = Membership.objects.filter(user=agent).values("department_id")
+        colleagues = User.objects.filter(memberships__department__in=departments).distinct().order_by("first_name")
+        transitions = Transition.objects.filter(workflow__teleservices__department__in=departments).distinct()
+        self.fields["action"].choices = [
+            ("", _("Choose…")),
+            (_("Assign"), [(f"assign:{user.pk}", user.get_full_name()) for user in colleagues]),
+            (_("Actions"), [(f"transition:{t.pk}", f"{t.label} ({t.workflow})") for t in transitions]),
+        ]
+
+    def clean_action(self) -> tuple[str, Any]:
+        kind, _sep, pk = self.cleaned_data["action"].partition(":")
+        if kind == "assign":
+            return kind, User.objects.get(pk=pk)
+        return kind, Transition.objects.select_related("workflow").get(pk=pk)
+
+
+class SavedViewForm(forms.ModelForm):
+    class Meta:
+        model = SavedView
+        fields = ["name"]
+        labels = {"name": _("Name of this view")}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if SavedView.objects.filter(user=self.instance.user, name=name).exists():
+            raise forms.ValidationError(_("You already have a view with this name."))
+        return name
