@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from backoffice.models import Workflow
 from teleservices.models import Category, Field, Teleservice
 
 
@@ -22,6 +23,8 @@ def _add_data(etat_civil, rows):
         "department": etat_civil.pk,
         "audience": "account",
         "processing_days": 10,
+        "workflow": Workflow.objects.default().pk,
+        "silence": "",
         "draft_lifetime_days": 30,
         "retention_months": 24,
         "fields-TOTAL_FORMS": len(rows),
