@@ -1,0 +1,109 @@
+"""The task board: the cases of my departments or mine, most urgent first; bulk actions; saved views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from backoffice import access, services
+from backoffice.board import board_page, urgency
+from backoffice.forms import BoardFilterForm, BulkForm, SavedViewForm
+from backoffice.models import SavedView
+from gru.access import agent_required
+from teleservices.models import Case
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _board_cases(request: HttpRequest) -> Any:
+    return access.cases_visible_to(request.user).select_related("teleservice", "status", "assignee")
+
+
+@require_GET
+@agent_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The task board: the cases of my departments (or mine), most urgent first, filtered, searched, counted."""
+    form = BoardFilterForm(request.GET or None, agent=request.user)
+    cases = _board_cases(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "backoffice/board.html", {"form": form, "page": None}, status=200)
+    if not form.is_bound:
+        form = BoardFilterForm({"vue": "service", "state": "open"}, agent=request.user)
+        form.is_valid()
+    page = board_page(form.filter(cases, request.user), request.GET.get("apres", ""))
+    today = timezone.localdate()
+    for case in page.cases:
+        case.urgency = urgency(case, today)
+    counts = (
+        form.filter(access.cases_visible_to(request.user), request.user, by_status=False)
+        .values("status_id", "status__label")
+        .annotate(n=Count("id"))
+        .order_by("status__label")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "counts": counts,
+        "bulk": BulkForm(cases=Case.objects.none(), agent=request.user),
+        "saved_views": SavedView.objects.filter(user=request.user),
+        "save_form": SavedViewForm(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "backoffice/board.html", context)
+
+
+@require_POST
+@agent_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Assign the selected cases, or apply to them an action allowed on every one."""
+    form = BulkForm(request.POST, cases=access.cases_visible_to(request.user), agent=request.user)
+    board = f"{reverse('backoffice:home')}?{request.POST.get('query', '')}"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(board)
+    kind, target = form.cleaned_data["action"]
+    cases = list(form.cleaned_data["cases"])
+    if kind == "assign":
+        errors = services.cases_bulk_assign(cases=cases, assignee=target, actor=request.user)
+    else:
+        errors = services.cases_bulk_transition(
+            cases=cases, transition=target, actor=request.user, comment=form.cleaned_data["comment"]
+        )
+    for error in errors:
+        messages.error(request, error)
+    done = len(cases) - len(errors)
+    if done:
+        messages.success(request, _("%(count)d request(s) updated.") % {"count": done})
+    return redirect(board)
+
+
+@require_POST
+@agent_required
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    form = SavedViewForm(
+        request.POST, instance=SavedView(user=request.user, query=request.POST.get("query", "")[:1000])
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The view is saved."))
+    else:
+        messages.error(request, _("Give this view a name you have not used yet."))
+    return redirect(f"{reverse('backoffice:home')}?{form.instance.query}")
+
+
+@require_POST
+@agent_required
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(SavedView, pk=pk, user=request.user).delete()
+    messages.success(request, _("The view is deleted."))
+    return redirect("backoffice:home")
