@@ -21,10 +21,15 @@ def cases_visible_to(user: User) -> CaseQuerySet:
     return Case.objects.submitted().filter(Q(department__in=departments) | Exists(shared))
 
 
+def role_on(user: User, case: Case) -> str | None:
+    """The agent's role in the department instructing the case (agent or manager), None if not a member."""
+    return Membership.objects.filter(user=user, department_id=case.department_id).values_list("role", flat=True).first()
+
+
 def is_member(user: User, case: Case) -> bool:
     """Whether the agent belongs to the department instructing the case (sharing alone gives reading only)."""
-    return Membership.objects.filter(user=user, department__cases=case).exists()
+    return role_on(user, case) is not None
 
 
 def is_manager(user: User, case: Case) -> bool:
-    return Membership.objects.managers().filter(user=user, department__cases=case).exists()
+    return role_on(user, case) == Membership.Role.MANAGER

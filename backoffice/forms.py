@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -14,6 +15,23 @@ from portal.models import User
 from teleservices.models import Case, CaseQuerySet, Teleservice
 
 UNASSIGNED = "none"
+
+
+class AgentChoices:
+    """What an agent's departments offer to choose from (colleagues, procedures, statuses), read once per request
+    and shared by the board's forms."""
+
+    def __init__(self, agent: User) -> None:
+        self.agent = agent
+
+    @cached_property
+    def department_ids(self) -> list[int]:
+        return list(Membership.objects.filter(user=self.agent).values_list("department_id", flat=True))
+
+    @cached_property
+    def colleagues(self) -> list[User]:
+        agents = User.objects.filter(memberships__department__in=self.department_ids)
+        return list(agents.distinct().order_by("first_name", "last_name"))
 
 
 class BoardFilterForm(forms.Form):
@@ -39,19 +57,18 @@ class BoardFilterForm(forms.Form):
     since = forms.DateField(label=_("Filed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Filed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, agent: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agent: User, choices: AgentChoices | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        departments = Membership.objects.filter(user=agent).values("department_id")
-        teleservices = Teleservice.objects.filter(department__in=departments).only("title")
-        self.fields["teleservice"].queryset = teleservices
+        choices = choices or AgentChoices(agent)
+        departments = choices.department_ids
+        self.fields["teleservice"].queryset = Teleservice.objects.filter(department__in=departments).only("title")
         self.fields["status"].queryset = Status.objects.filter(
             workflow__teleservices__department__in=departments
         ).distinct()
-        colleagues = User.objects.filter(memberships__department__in=departments).distinct().order_by("first_name")
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             (UNASSIGNED, _("Nobody yet")),
-            *[(str(user.pk), user.get_full_name()) for user in colleagues],
+            *[(str(user.pk), user.get_full_name()) for user in choices.colleagues],
         ]
 
     def filter(self, cases: CaseQuerySet, agent: User, *, by_status: bool = True) -> CaseQuerySet:
@@ -135,15 +152,18 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("Action on the selected requests"))
     comment = forms.CharField(label=_("Comment to the citizen"), max_length=5000, required=False)
 
-    def __init__(self, *args: Any, cases: QuerySet[Case], agent: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cases: QuerySet[Case], agent: User, choices: AgentChoices | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = cases
-        departments = Membership.objects.filter(user=agent).values("department_id")
-        colleagues = User.objects.filter(memberships__department__in=departments).distinct().order_by("first_name")
-        transitions = Transition.objects.filter(workflow__teleservices__department__in=departments).distinct()
+        choices = choices or AgentChoices(agent)
+        transitions = Transition.objects.filter(
+            workflow__teleservices__department__in=choices.department_ids
+        ).distinct()
         self.fields["action"].choices = [
             ("", _("Choose…")),
-            (_("Assign"), [(f"assign:{user.pk}", user.get_full_name()) for user in colleagues]),
+            (_("Assign"), [(f"assign:{user.pk}", user.get_full_name()) for user in choices.colleagues]),
             (_("Actions"), [(f"transition:{t.pk}", f"{t.label} ({t.workflow})") for t in transitions]),
         ]
 
@@ -165,3 +185,77 @@ class SavedViewForm(forms.ModelForm):
         if SavedView.objects.filter(user=self.instance.user, name=name).exists():
             raise forms.ValidationError(_("You already have a view with this name."))
         return name
+
+
+class CitizenSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find the citizen's account"),
+        max_length=100,
+        required=False,
+        help_text=_("Name or email address; accents do not matter."),
+    )
+
+
+class IntakeForm(forms.Form):
+    """A request an agent files for a citizen who came to the counter, phoned or wrote: the procedure, the channel,
+    and the citizen, an account found by search or a person without one."""
+
+    teleservice = forms.ModelChoiceField(label=_("Procedure"), queryset=Teleservice.objects.none())
+    channel = forms.ChoiceField(
+        label=_("How did the citizen reach you?"),
+        choices=[choice for choice in Case.Channel.choices if choice[0] != Case.Channel.WEB],
+        widget=forms.RadioSelect,
+    )
+    account = forms.ModelChoiceField(
+        label=_("Citizen"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=_("Someone without an account: their details below"),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Email address"),
+        required=False,
+        help_text=_(
+            "For the acknowledgement and the news of the request; an account opened later with this "
+            "address will find the request."
+        ),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    def __init__(self, *args: Any, agent: User, accounts: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teleservices = Teleservice.objects.published().filter(department__memberships__user=agent)
+        self.fields["teleservice"].queryset = teleservices.order_by("title")
+        self.fields["account"].queryset = accounts
+        self.fields["account"].label_from_instance = _account_label
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("account") and not (data.get("first_name") and data.get("last_name")):
+            self.add_error("last_name", _("Give the citizen's first and family names, or choose their account."))
+        return data
+
+    def applicant(self) -> dict[str, str]:
+        """The identity the request is filed under when the citizen has no account (the account's otherwise)."""
+        data = self.cleaned_data
+        if data["account"]:
+            return {"applicant_phone": data["phone"] or data["account"].phone}
+        return {
+            "applicant_first_name": data["first_name"],
+            "applicant_last_name": data["last_name"],
+            "applicant_email": data["email"],
+            "applicant_phone": data["phone"],
+        }
+
+
+def _account_label(user: User) -> str:
+    if user.birth_date is None:
+        return f"{user.get_full_name()} ({user.email})"
+    return _("%(name)s (%(email)s, born on %(date)s)") % {
+        "name": user.get_full_name(),
+        "email": user.email,
+        "date": f"{user.birth_date:%d/%m/%Y}",
+    }

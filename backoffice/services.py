@@ -78,7 +78,8 @@ def case_assign(*, case: Case, assignee: User | None, actor: User) -> Case:
     case = _locked(case)
     taking = assignee is not None and assignee.pk == actor.pk
     releasing = assignee is None and case.assignee_id == actor.pk
-    if not (access.is_manager(actor, case) or (access.is_member(actor, case) and (taking or releasing))):
+    role = access.role_on(actor, case)
+    if not (role == Membership.Role.MANAGER or (role is not None and (taking or releasing))):
         raise PermissionDenied(_("Only the department's managers may assign requests to others."))
     if assignee is not None and not access.is_member(assignee, case):
         raise ValidationError(_("This agent does not belong to the department instructing the request."))
@@ -111,15 +112,20 @@ def note_add(*, case: Case, author: User, body: str) -> Note:
 
 
 def cases_bulk_assign(*, cases: Iterable[Case], assignee: User | None, actor: User) -> list[str]:
-    """Assign each case in its own transaction; returns the errors, one per case that could not be assigned."""
-    return _each(cases, lambda case: case_assign(case=case, assignee=assignee, actor=actor))
+    """Assign every case, or none: returns the errors, one per case that could not be assigned."""
+    return _all_or_none(cases, lambda case: case_assign(case=case, assignee=assignee, actor=actor))
 
 
 def cases_bulk_transition(*, cases: Iterable[Case], transition: Transition, actor: User, comment: str) -> list[str]:
-    return _each(cases, lambda case: case_transition(case=case, transition=transition, actor=actor, comment=comment))
+    """Apply the action to every case, or to none if it is not allowed on one of them."""
+    return _all_or_none(
+        cases, lambda case: case_transition(case=case, transition=transition, actor=actor, comment=comment)
+    )
 
 
-def _each(cases: Iterable[Case], apply: Callable[[Case], object]) -> list[str]:
+@transaction.atomic
+def _all_or_none(cases: Iterable[Case], apply: Callable[[Case], object]) -> list[str]:
+    """Apply to each case in one transaction, rolled back (notifications included) if any case refuses."""
     errors = []
     for case in cases:
         try:
@@ -127,6 +133,8 @@ def _each(cases: Iterable[Case], apply: Callable[[Case], object]) -> list[str]:
         except (ValidationError, PermissionDenied) as error:
             text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             errors.append(f"{case.reference} : {text}")
+    if errors:
+        transaction.set_rollback(True)
     return errors
 
 

@@ -27,6 +27,22 @@ class UserQuerySet(models.QuerySet["User"]):
     def agents(self) -> UserQuerySet:
         return self.filter(Exists(Membership.objects.filter(user=OuterRef("pk"))))
 
+    def citizens(self) -> UserQuerySet:
+        return self.filter(is_active=True, is_staff=False).exclude(
+            Exists(Membership.objects.filter(user=OuterRef("pk")))
+        )
+
+    def search(self, text: str) -> UserQuerySet:
+        """Accounts whose name or email holds every word of the text, accents and case ignored."""
+        users = self
+        for word in text.split()[:5]:
+            users = users.filter(
+                Q(first_name__unaccent__icontains=word)
+                | Q(last_name__unaccent__icontains=word)
+                | Q(email__icontains=word)
+            )
+        return users
+
     def with_second_factor(self) -> UserQuerySet:
         return self.filter(
             Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP))

@@ -325,14 +325,22 @@ class FormVersion(models.Model):
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to_citizen(self, user: User) -> CaseQuerySet:
-        """The citizen's own requests and the submitted requests of their household."""
+        """The citizen's own requests and the submitted requests of their household; a draft an agent is filling in
+        for them stays the agent's until it is submitted."""
         if not user.is_authenticated:
             return self.none()
         households = HouseholdMember.objects.filter(user=user).values("household_id")
-        return self.filter(Q(user=user) | (Q(household__in=households) & Q(submitted_at__isnull=False)))
+        submitted = Q(submitted_at__isnull=False)
+        return self.filter(
+            (Q(user=user) & (submitted | Q(filed_by__isnull=True))) | (Q(household__in=households) & submitted)
+        )
 
     def drafts(self) -> CaseQuerySet:
         return self.filter(submitted_at__isnull=True)
+
+    def filed_by_agent(self, agent: User) -> CaseQuerySet:
+        """The drafts an agent is filling in for citizens (multichannel intake)."""
+        return self.drafts().filter(filed_by=agent)
 
     def submitted(self) -> CaseQuerySet:
         return self.filter(submitted_at__isnull=False)

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gru.models import Membership
 from gru.workdays import add_working_days
 from portal.models import Household, User
 from teleservices import tasks
@@ -67,20 +68,51 @@ def _draft_expiry(teleservice: Teleservice) -> datetime.datetime:
 @transaction.atomic
 def case_start(*, user: User, teleservice: Teleservice, channel: str = Case.Channel.WEB) -> Case:
     """A new draft of the published version, prefilled from the profile and the household."""
-    if teleservice.current_version is None or not teleservice.is_open():
-        raise ValidationError(_("This procedure is not open at the moment."))
+    version = _open_version(teleservice)
     if not teleservice.accepts(user):
         raise PermissionDenied(_("This procedure requires an identity certified by FranceConnect."))
-    household = Household.objects.of(user).first()
-    version = teleservice.current_version
+    return _draft_create(teleservice=teleservice, version=version, citizen=user, channel=channel)
+
+
+@transaction.atomic
+def case_start_for(
+    *, agent: User, teleservice: Teleservice, channel: str, citizen: User | None, applicant: dict[str, str]
+) -> Case:
+    """A draft an agent fills in for a citizen who came to the counter, phoned or wrote: under the citizen's
+    account if they have one (prefilled from it), or under the name and contact details they gave.
+
+    The agent checks the identity: a procedure restricted to certified identities is open to them."""
+    version = _open_version(teleservice)
+    if not Membership.objects.filter(user=agent, department_id=teleservice.department_id).exists():
+        raise PermissionDenied(_("Only agents of the department instructing this procedure may file it."))
+    if channel == Case.Channel.WEB:
+        raise ValidationError(_("Choose how the citizen reached you."))
+    return _draft_create(
+        teleservice=teleservice, version=version, citizen=citizen, channel=channel, filed_by=agent, **applicant
+    )
+
+
+def _open_version(teleservice: Teleservice) -> FormVersion:
+    """The version new drafts are filled in with, if the procedure is open."""
+    if teleservice.current_version is None or not teleservice.is_open():
+        raise ValidationError(_("This procedure is not open at the moment."))
+    return teleservice.current_version
+
+
+def _draft_create(
+    *, teleservice: Teleservice, version: FormVersion, citizen: User | None, channel: str, **fields: Any
+) -> Case:
+    household = Household.objects.of(citizen).first() if citizen else None
+    data = prefill_answers(version.form, user=citizen, household=household) if citizen else {}
     return Case.objects.create(
         teleservice=teleservice,
         version=version,
-        user=user,
+        user=citizen,
         household=household,
         channel=channel,
-        data=prefill_answers(version.form, user=user, household=household),
+        data=data,
         draft_expires_at=_draft_expiry(teleservice),
+        **fields,
     )
 
 
@@ -207,6 +239,7 @@ def drafts_remind(*, now: datetime.datetime, days_before: int = 3) -> int:
     drafts = list(
         Case.objects.drafts()
         .select_for_update(skip_locked=True)
+        .filter(filed_by__isnull=True)  # an agent's draft for someone is the agent's to finish
         .filter(draft_reminded_at__isnull=True, draft_expires_at__lte=now + datetime.timedelta(days=days_before))
         .values_list("pk", flat=True)
     )
@@ -218,9 +251,20 @@ def drafts_remind(*, now: datetime.datetime, days_before: int = 3) -> int:
 
 @transaction.atomic
 def drafts_purge(*, now: datetime.datetime) -> int:
-    """Delete the expired drafts whose owners were reminded, with their files."""
-    expired = Case.objects.drafts().filter(draft_expires_at__lte=now, draft_reminded_at__isnull=False)
+    """Delete the expired drafts whose owners were reminded (agents' drafts are not), with their files."""
+    expired = Case.objects.drafts().filter(
+        Q(draft_reminded_at__isnull=False) | Q(filed_by__isnull=False), draft_expires_at__lte=now
+    )
     files = [f for case in expired.prefetch_related("files") for f in case.files.all()]
     count = expired.count()
     _files_delete_orphans(files, cases=expired)
     return count
+
+
+@transaction.atomic
+def cases_link_to_account(*, user: User, email: str) -> int:
+    """Requests filed by agents for someone without an account go to the account that has just proved it owns
+    the email address they were filed with; returns how many."""
+    household = Household.objects.of(user).first()
+    cases = Case.objects.filter(user__isnull=True, filed_by__isnull=False, applicant_email__iexact=email)
+    return cases.update(user=user, household=household, updated_at=timezone.now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,34 @@ from teleservices.models import Case, CaseEvent, Category, Teleservice
 
 GET_POST = require_http_methods(["GET", "POST"])
 REQUESTS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Where a draft is filled in: by citizens in their space, or by an agent for someone who came to the counter,
+    phoned or wrote (multichannel intake). The pages, checks and review are the same; the frame and links differ."""
+
+    layout: str
+    fill_view: str
+    review_view: str
+    later_view: str
+    done_view: str
+    by_agent: bool = False
+
+    def page_url(self, case: Case, index: int) -> str:
+        return reverse(self.fill_view, args=[case.public_id, index + 1])
+
+    def resume_url(self, case: Case) -> str:
+        return self.page_url(case, case.page)
+
+
+CITIZEN_DESK = Desk(
+    layout="layouts/citizen.html",
+    fill_view="teleservices:fill",
+    review_view="teleservices:review",
+    later_view="teleservices:my_requests",
+    done_view="teleservices:confirmation",
+)
 
 
 @require_GET
@@ -59,9 +88,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _draft(request: HttpRequest, public_id: str) -> Case:
-    return get_object_or_404(
-        Case.objects.drafts().filter(user=request.user).select_related("version", "teleservice"), public_id=public_id
-    )
+    drafts = Case.objects.visible_to_citizen(request.user).drafts().select_related("version", "teleservice")
+    return get_object_or_404(drafts, public_id=public_id)
 
 
 def _household(request: HttpRequest) -> Household | None:
@@ -80,25 +108,31 @@ def _next_page(definition: FormDefinition, answers: dict[str, Any], index: int, 
 @login_required
 @GET_POST
 def fill(request: HttpRequest, public_id: str, page: int) -> HttpResponse:
-    case = _draft(request, public_id)
-    definition, index = case.form, page - 1
+    return fill_page(request, _draft(request, public_id), page - 1, desk=CITIZEN_DESK, household=_household(request))
+
+
+def fill_page(request: HttpRequest, case: Case, index: int, *, desk: Desk, household: Household | None) -> HttpResponse:
+    """A page of a draft: shown, saved, checked, then the next shown page or the review."""
+    definition = case.form
     if index not in definition.shown_pages(case.data):
         # a page hidden by the answers: back to where the draft stopped, or to the review if that page is hidden too
-        return redirect(case) if index != case.page else redirect("teleservices:review", case.public_id)
+        return redirect(
+            desk.resume_url(case) if index != case.page else reverse(desk.review_view, args=[case.public_id])
+        )
     form = PageForm(
         request.POST or None,
         request.FILES or None,
         page=definition.pages[index],
         answers=case.data,
-        household=_household(request),
+        household=household,
         add_row=request.GET.get("ajouter", ""),
     )
     if request.method == "POST":
-        return _fill_post(request, case, form, index)
-    return _fill_render(request, case, form, index)
+        return _fill_post(request, case, form, index, desk)
+    return _fill_render(request, case, form, index, desk)
 
 
-def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int) -> HttpResponse:
+def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int, desk: Desk) -> HttpResponse:
     definition, action = case.form, request.POST.get("action", "continue")
     if request.htmx and action == "refresh":
         answers = form.page_answers(partial=True)
@@ -107,18 +141,16 @@ def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int) -> 
         answers, files = form.page_answers(partial=True), form.sound_files
         if action.startswith("add:"):
             case = services.case_page_save(case=case, answers=answers, files=files, page=index)
-            return redirect(
-                f"{reverse('teleservices:fill', args=[case.public_id, index + 1])}?ajouter={action[4:]}#{action[4:]}"
-            )
+            return redirect(f"{desk.page_url(case, index)}?ajouter={action[4:]}#{action[4:]}")
         previous = _next_page(definition, answers, index, -1)
         case = services.case_page_save(case=case, answers=answers, files=files, page=previous or 0)
-        return redirect(case)
+        return redirect(desk.resume_url(case))
     if not form.is_valid():
         if form.sound_files:  # keep what was uploaded right, whatever else is wrong
             answers = form.page_answers(partial=True)
             case = services.case_page_save(case=case, answers=answers, files=form.sound_files, page=index)
             form.answers = case.data
-        return _fill_render(request, case, form, index)
+        return _fill_render(request, case, form, index, desk)
     answers = form.page_answers()
     eligibility = definition.ineligibility(answers) if index == 0 else []
     following = None if eligibility else _next_page(definition, answers, index, 1)
@@ -126,10 +158,10 @@ def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int) -> 
         case=case, answers=answers, files=form.checked_files, page=index if eligibility else following or index
     )
     if eligibility:
-        return _fill_render(request, case, form, index)
+        return _fill_render(request, case, form, index, desk)
     if following is None:
-        return redirect("teleservices:review", case.public_id)
-    return redirect(case)
+        return redirect(desk.review_view, case.public_id)
+    return redirect(desk.resume_url(case))
 
 
 def _live_context(case: Case, form: PageForm, index: int, answers: dict[str, Any]) -> dict[str, Any]:
@@ -144,12 +176,13 @@ def _live_context(case: Case, form: PageForm, index: int, answers: dict[str, Any
     }
 
 
-def _fill_render(request: HttpRequest, case: Case, form: PageForm, index: int) -> HttpResponse:
+def _fill_render(request: HttpRequest, case: Case, form: PageForm, index: int, desk: Desk) -> HttpResponse:
     definition = case.form
     shown = definition.shown_pages(case.data)
     answers = form.page_answers(partial=True) if form.is_bound else case.data
     context = {
         "case": case,
+        "desk": desk,
         "form": form,
         "page": definition.pages[index],
         "index": index,
@@ -163,14 +196,19 @@ def _fill_render(request: HttpRequest, case: Case, form: PageForm, index: int) -
 @login_required
 @GET_POST
 def review(request: HttpRequest, public_id: str) -> HttpResponse:
-    case = get_object_or_404(Case.objects.filter(user=request.user).select_related("version"), public_id=public_id)
+    cases = Case.objects.visible_to_citizen(request.user).select_related("version")
+    return review_page(request, get_object_or_404(cases, public_id=public_id), desk=CITIZEN_DESK)
+
+
+def review_page(request: HttpRequest, case: Case, *, desk: Desk) -> HttpResponse:
+    """The answers of a draft, checked, and the button that submits it."""
     if not case.is_draft:  # submitted already: a double click, a second tab or a retried POST lands here
-        return redirect("teleservices:confirmation", case.reference)
+        return redirect(desk.done_view, case.reference)
     problems = services.case_problems(case=case)
     if request.method == "POST" and not problems:
         case = services.case_submit(case=case)
-        return redirect("teleservices:confirmation", case.reference)
-    context = {"case": case, "pages": summary(case.form, case.data), "problems": problems}
+        return redirect(desk.done_view, case.reference)
+    context = {"case": case, "desk": desk, "pages": summary(case.form, case.data), "problems": problems}
     return render(request, "teleservices/review.html", context)
 
 

@@ -16,12 +16,14 @@ PREVIEWABLE = ("application/pdf", "image/jpeg", "image/png")
 @login_required
 @require_GET
 def file(request: HttpRequest, public_id: str) -> FileResponse:
-    """A file of the user's own, or of a case they may see (as its citizen or as an agent).
+    """A file of the user's own, or of a case they may see (as its citizen, as an agent, or filling it in for someone).
 
     `?apercu=1` lets the back office show a PDF or an image inside its own page (same origin only)."""
     user = request.user
     cases = Case.objects.filter(
-        Q(pk__in=Case.objects.visible_to_citizen(user).values("pk")) | Q(pk__in=cases_visible_to(user).values("pk"))
+        Q(pk__in=Case.objects.visible_to_citizen(user).values("pk"))
+        | Q(pk__in=cases_visible_to(user).values("pk"))
+        | Q(pk__in=Case.objects.filed_by_agent(user).values("pk"))
     )
     stored = get_object_or_404(StoredFile.objects.visible_to(user, cases), public_id=public_id)
     inline = stored.content_type in PREVIEWABLE

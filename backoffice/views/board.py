@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from backoffice import access, services
 from backoffice.board import board_page, urgency
-from backoffice.forms import BoardFilterForm, BulkForm, SavedViewForm
+from backoffice.forms import AgentChoices, BoardFilterForm, BulkForm, SavedViewForm
 from backoffice.models import SavedView
 from gru.access import agent_required
 from teleservices.models import Case
@@ -31,12 +31,13 @@ def _board_cases(request: HttpRequest) -> Any:
 @agent_required
 def home(request: HttpRequest) -> HttpResponse:
     """The task board: the cases of my departments (or mine), most urgent first, filtered, searched, counted."""
-    form = BoardFilterForm(request.GET or None, agent=request.user)
+    choices = AgentChoices(request.user)
+    form = BoardFilterForm(request.GET or None, agent=request.user, choices=choices)
     cases = _board_cases(request)
     if form.is_bound and not form.is_valid():
         return render(request, "backoffice/board.html", {"form": form, "page": None}, status=200)
     if not form.is_bound:
-        form = BoardFilterForm({"vue": "service", "state": "open"}, agent=request.user)
+        form = BoardFilterForm({"vue": "service", "state": "open"}, agent=request.user, choices=choices)
         form.is_valid()
     page = board_page(form.filter(cases, request.user), request.GET.get("apres", ""))
     today = timezone.localdate()
@@ -52,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "counts": counts,
-        "bulk": BulkForm(cases=Case.objects.none(), agent=request.user),
+        "bulk": BulkForm(cases=Case.objects.none(), agent=request.user, choices=choices),
         "saved_views": SavedView.objects.filter(user=request.user),
         "save_form": SavedViewForm(),
         "query": request.GET.urlencode(),
@@ -79,11 +80,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
         errors = services.cases_bulk_transition(
             cases=cases, transition=target, actor=request.user, comment=form.cleaned_data["comment"]
         )
-    for error in errors:
-        messages.error(request, error)
-    done = len(cases) - len(errors)
-    if done:
-        messages.success(request, _("%(count)d request(s) updated.") % {"count": done})
+    if errors:
+        messages.error(request, _("Nothing was changed, because of these requests:"))
+        for error in errors:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("%(count)d request(s) updated.") % {"count": len(cases)})
     return redirect(board)
 
 

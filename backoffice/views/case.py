@@ -16,6 +16,7 @@ from backoffice.board import urgency
 from backoffice.forms import AssignForm, NoteForm, ShareForm, TransitionForm
 from backoffice.models import Transition
 from gru.access import agent_required
+from gru.models import Membership
 from teleservices import services as teleservices_services
 from teleservices.filling import summary
 from teleservices.forms import MessageForm
@@ -39,8 +40,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
-    member = access.is_member(request.user, case)
-    manager = member and access.is_manager(request.user, case)
+    role = access.role_on(request.user, case)
+    member, manager = role is not None, role == Membership.Role.MANAGER
     transitions = (
         Transition.objects.available(status_id=case.status_id, manager=manager).filter(
             workflow_id=case.teleservice.workflow_id

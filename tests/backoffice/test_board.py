@@ -112,6 +112,22 @@ def test_bulk_assign_and_bulk_action(bob_client, bob, alice, teleservices):
     assert keys == {"en_cours"}
 
 
+def test_a_bulk_action_not_allowed_on_one_case_changes_none(bob_client, bob, alice, teleservices):
+    references = _cases_with_deadlines(alice, teleservices, [1, 2])
+    first = Case.objects.get(reference=references[0])
+    services.case_transition(case=first, transition=action(first, "Prendre en charge"), actor=bob, comment="")
+    take = action(first, "Prendre en charge")
+    response = bob_client.post(
+        reverse("backoffice:bulk"), {"cases": references, "action": f"transition:{take.pk}"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Rien n’a été modifié" in page and references[0] in page
+    keys = list(
+        Case.objects.filter(reference__in=references).order_by("reference").values_list("status__key", flat=True)
+    )
+    assert sorted(keys) == ["en_cours", "recue"]
+
+
 def test_bulk_actions_never_reach_cases_the_agent_cannot_see(carol_client, birth_case, carol):
     response = carol_client.post(reverse("backoffice:bulk"), {"cases": [birth_case.reference], "action": "assign:1"})
     assert response.status_code == 302

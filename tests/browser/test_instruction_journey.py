@@ -1,0 +1,91 @@
+"""bob instructs alice's request from the task board to a decision with the keyboard only; axe-core on each page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.backoffice.conftest import submit
+from tests.browser.conftest import assert_accessible, sign_in, tab_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _do(page, button: str) -> None:
+    """Reach a button of the case page with Tab and press it with Enter."""
+    tab_to(page, f"button:text-is('{button}')", limit=200)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def test_bob_instructs_a_request_from_the_board_to_a_refusal_with_the_keyboard(page, bob, alice, teleservices):
+    case = submit(alice, teleservices["acte-de-naissance"])
+    sign_in(page, bob.email, totp=True)
+    page.wait_for_url("**/agents/")
+    assert_accessible(page)
+    tab_to(page, f"a:text-is('{case.reference}')", limit=200)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/agents/dossiers/{case.reference}/")
+    expect(page.locator("h1")).to_have_count(1)
+    assert_accessible(page)
+
+    _do(page, "Je prends")
+    expect(page.locator("button:text-is('Je laisse ce dossier')")).to_be_visible()
+    _do(page, "Prendre en charge")
+    expect(page.locator(".badge").first).to_have_text("En cours d'instruction")
+    assert_accessible(page)
+
+    _do(page, "Refuser")  # the reason is required: the error is announced and focused
+    expect(page.locator(".error-summary")).to_be_focused()
+    assert_accessible(page)
+    page.keyboard.press("Tab")
+    expect(page.locator(".error-summary a")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.type("La personne n'est pas née à Beaulieu-sur-Loire.")
+    tab_to(page, "button:text-is('Refuser')", limit=20)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator(".badge").first).to_have_text("Refusée")
+    expect(page.get_by_text("La personne n'est pas née à Beaulieu-sur-Loire.").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_back_office_pages_have_no_accessibility_violation(page, bob, alice, teleservices):
+    submit(alice, teleservices["acte-de-naissance"])
+    sign_in(page, bob.email, totp=True)
+    page.wait_for_url("**/agents/")
+    for path in (
+        "/agents/?vue=mine&state=all",
+        "/agents/?q=alice",
+        "/agents/nouvelle-demande/?q=alice",
+        f"/agents/usagers/{alice.pk}/",
+    ):
+        page.goto(path)
+        expect(page.locator("h1")).to_have_count(1)
+        assert_accessible(page)
+
+
+def test_bob_files_a_request_at_the_counter_and_its_pages_are_accessible(page, bob, teleservices):
+    sign_in(page, bob.email, totp=True)
+    page.goto("/agents/nouvelle-demande/")
+    page.select_option("#id_teleservice", label="Demande d'acte de naissance")
+    page.check("input[name=channel][value=counter]")
+    page.fill("#id_first_name", "Jeanne")
+    page.fill("#id_last_name", "Durand")
+    page.get_by_role("button", name="Remplir la demande").click()
+    page.wait_for_url("**/etape/1/")
+    assert_accessible(page)
+    page.check("input[name=personne][value=moi]")
+    page.fill("#id_nom", "Durand")
+    page.fill("#id_prenoms", "Jeanne")
+    page.fill("#id_date_naissance", "1950-03-02")
+    page.select_option("#id_type_copie", "integrale")
+    page.fill("#id_nombre", "1")
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url("**/etape/2/")
+    page.check("input[name=envoi][value=mairie]")
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url("**/recapitulatif/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Enregistrer la demande").click()
+    page.wait_for_url("**/agents/dossiers/**")
+    expect(page.get_by_text("Jeanne Durand").first).to_be_visible()
+    assert_accessible(page)
