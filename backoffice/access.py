@@ -23,6 +23,8 @@ def cases_visible_to(user: User) -> CaseQuerySet:
 
 def role_on(user: User, case: Case) -> str | None:
     """The agent's role in the department instructing the case (agent or manager), None if not a member."""
+    if case.department_id is None:  # a draft
+        return None
     return Membership.objects.filter(user=user, department_id=case.department_id).values_list("role", flat=True).first()
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 SLUG = "standard"
 # key, label for agents, label for citizens, colour, initial, final, waits for the citizen
-STATUSES = [
+STATUSES: list[tuple[str, str, str, str, bool, bool, bool]] = [
     ("recue", "Reçue", "Reçue", "#1d4f91", True, False, False),
     ("en_cours", "En cours d'instruction", "En cours de traitement", "#6a2c91", False, False, False),
     ("attente", "En attente de compléments", "Compléments demandés", "#8a3b12", False, False, True),
@@ -47,15 +47,38 @@ LEGACY_STATUSES = {
 
 
 def default_workflow_build(workflow_model: Any, status_model: Any, transition_model: Any) -> Any:
-    workflow, created = workflow_model.objects.get_or_create(
+    return workflow_build(
+        workflow_model,
+        status_model,
+        transition_model,
         slug=SLUG,
-        defaults={"name": "Instruction standard", "description": "Reçue, en cours d'instruction, puis une décision."},
+        name="Instruction standard",
+        description="Reçue, en cours d'instruction, puis une décision.",
+        statuses=STATUSES,
+        transitions=TRANSITIONS,
+    )
+
+
+def workflow_build(
+    workflow_model: Any,
+    status_model: Any,
+    transition_model: Any,
+    *,
+    slug: str,
+    name: str,
+    description: str,
+    statuses: list[tuple[str, str, str, str, bool, bool, bool]],
+    transitions: list[tuple[str, list[str], str, dict[str, Any]]],
+) -> Any:
+    """The workflow `slug`, built from rows shaped like STATUSES and TRANSITIONS if it does not exist yet."""
+    workflow, created = workflow_model.objects.get_or_create(
+        slug=slug, defaults={"name": name, "description": description}
     )
     if not created:
         return workflow
-    statuses = {}
-    for position, (key, label, citizen_label, colour, initial, terminal, waits) in enumerate(STATUSES):
-        statuses[key] = status_model.objects.create(
+    by_key = {}
+    for position, (key, label, citizen_label, colour, initial, terminal, waits) in enumerate(statuses):
+        by_key[key] = status_model.objects.create(
             workflow=workflow,
             position=position,
             key=key,
@@ -66,9 +89,9 @@ def default_workflow_build(workflow_model: Any, status_model: Any, transition_mo
             is_terminal=terminal,
             waits_for_citizen=waits,
         )
-    for position, (label, sources, target, options) in enumerate(TRANSITIONS):
+    for position, (label, sources, target, options) in enumerate(transitions):
         transition = transition_model.objects.create(
-            workflow=workflow, position=position, label=label, target=statuses[target], **options
+            workflow=workflow, position=position, label=label, target=by_key[target], **options
         )
-        transition.sources.set([statuses[key] for key in sources])
+        transition.sources.set([by_key[key] for key in sources])
     return workflow

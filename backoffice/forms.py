@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.models import SavedView, Status, Transition
+from backoffice.models import Export, SavedView, Status, Transition
 from gru.models import Membership
 from portal.models import User
 from teleservices.models import Case, CaseQuerySet, Teleservice
@@ -96,6 +96,13 @@ class BoardFilterForm(forms.Form):
         if data["until"]:
             cases = cases.filter(submitted_at__date__lte=data["until"])
         return cases
+
+
+class ExportForm(forms.Form):
+    """The board's list to export, with its filters as a query string."""
+
+    format = forms.ChoiceField(label=_("Export this list as"), choices=Export.Format.choices)
+    query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)
 
 
 class TransitionForm(forms.Form):

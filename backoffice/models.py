@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -16,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from backoffice import default_workflow
 from gru.colours import contrast_ratio
 from gru.models import HEX_COLOUR, MINIMUM_CONTRAST, hex_colour
+from vault.models import private_storage
 
 
 class WorkflowQuerySet(models.QuerySet["Workflow"]):
@@ -189,3 +194,76 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+EXPORT_RETENTION = datetime.timedelta(hours=24)
+
+
+def _export_path(instance: Export, filename: str) -> str:
+    """Random names, like the vault's: a stored export's path tells nothing about its owner or content."""
+    return f"exports/{uuid.uuid4().hex}"
+
+
+def export_filename(format: str, moment: datetime.datetime) -> str:
+    """The name offered to the agent's browser: demandes-2026-03-01-1430.xlsx."""
+    return f"demandes-{timezone.localtime(moment):%Y-%m-%d-%H%M}.{format}"
+
+
+class ExportQuerySet(models.QuerySet["Export"]):
+    def owned_by(self, user: Any) -> ExportQuerySet:
+        """An export is its owner's only: nobody else sees its page or its file."""
+        return self.filter(owner=user) if user.is_authenticated else self.none()
+
+    def expired(self, now: datetime.datetime) -> ExportQuerySet:
+        return self.filter(created_at__lt=now - EXPORT_RETENTION)
+
+
+class Export(models.Model):
+    """A large export of the task board's list, written by a worker; its file is kept a day for its owner only."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel spreadsheet (XLSX)")
+        CSV = "csv", _("CSV file (semicolons)")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for its turn")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    query = models.CharField(max_length=1000, blank=True, help_text=_("The task board's filters, as a query string."))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    file = models.FileField(storage=private_storage, upload_to=_export_path, max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["created_at"], name="export_created")]
+        constraints = [models.CheckConstraint(condition=~Q(state="done", file=""), name="export_done_has_file")]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} — {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("backoffice:export", args=[self.pk])
+
+    @property
+    def filename(self) -> str:
+        return export_filename(self.format, self.created_at)
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + EXPORT_RETENTION
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)

@@ -7,3 +7,17 @@ def silence_apply_task() -> None:
     from backoffice.services import cases_apply_silence
 
     cases_apply_silence(today=timezone.localdate())
+
+
+@shared_task
+def export_run_task(export_id: int) -> None:
+    from backoffice.exports import export_run
+
+    export_run(export_id=export_id)
+
+
+@shared_task
+def exports_purge_task() -> None:
+    from backoffice.exports import exports_purge
+
+    exports_purge(now=timezone.now())

@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -17,11 +19,10 @@ IDLE_RESOLUTION_SECONDS = 60
 
 
 class SessionIdleTimeoutMiddleware:
-    """Push back a signed-in session's expiry as long as it is used.
+    """End a signed-in session after SESSION_IDLE_MINUTES without activity, and push its expiry back while it is used.
 
-    The session is written at most once a minute (not at every request), so it expires after
-    SESSION_IDLE_MINUTES without activity, give or take a minute.
-    """
+    The session is written at most once a minute (not at every request). The idle time is checked here, not only by
+    the session's expiry, because sessions are read from the cache, whose entries outlive a backend's own checks."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -29,7 +30,10 @@ class SessionIdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             minute = int(time.time()) // IDLE_RESOLUTION_SECONDS
-            if request.session.get(IDLE_MARK) != minute:
+            seen = request.session.get(IDLE_MARK)
+            if seen is not None and minute - seen > settings.SESSION_IDLE_MINUTES:
+                logout(request)
+            elif seen != minute:
                 request.session[IDLE_MARK] = minute
         return self.get_response(request)
 

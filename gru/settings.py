@@ -127,8 +127,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sessions live in the database; they end after SESSION_IDLE_MINUTES without activity.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, read through the Redis cache; they end after SESSION_IDLE_MINUTES without activity.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_COOKIE_HTTPONLY = True
@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {
         "task": "teleservices.tasks.drafts_purge_task",
         "schedule": crontab(minute=37, hour=3),
+    },
+    "purge-exports-of-more-than-a-day": {
+        "task": "backoffice.tasks.exports_purge_task",
+        "schedule": crontab(minute=47),
     },
 }
 

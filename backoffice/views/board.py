@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from backoffice import access, services
 from backoffice.board import board_page, urgency
-from backoffice.forms import AgentChoices, BoardFilterForm, BulkForm, SavedViewForm
+from backoffice.forms import AgentChoices, BoardFilterForm, BulkForm, ExportForm, SavedViewForm
 from backoffice.models import SavedView
 from gru.access import agent_required
 from teleservices.models import Case
@@ -56,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "bulk": BulkForm(cases=Case.objects.none(), agent=request.user, choices=choices),
         "saved_views": SavedView.objects.filter(user=request.user),
         "save_form": SavedViewForm(),
+        "export_form": ExportForm(initial={"query": request.GET.urlencode()}, auto_id="export-%s"),
         "query": request.GET.urlencode(),
     }
     return render(request, "backoffice/board.html", context)

@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from backoffice import exports
+from backoffice.models import Export
 from tests.backoffice.conftest import submit
 from tests.browser.conftest import assert_accessible, sign_in, tab_to
 
@@ -50,13 +52,17 @@ def test_bob_instructs_a_request_from_the_board_to_a_refusal_with_the_keyboard(p
 
 def test_back_office_pages_have_no_accessibility_violation(page, bob, alice, teleservices):
     submit(alice, teleservices["acte-de-naissance"])
+    export = exports.export_create(owner=bob, format=Export.Format.XLSX, query="state=all")
     sign_in(page, bob.email, totp=True)
     page.wait_for_url("**/agents/")
     for path in (
         "/agents/?vue=mine&state=all",
         "/agents/?q=alice",
+        "/agents/?since=hier",
         "/agents/nouvelle-demande/?q=alice",
         f"/agents/usagers/{alice.pk}/",
+        "/agents/tableau-de-bord/?period=90",
+        f"/agents/exports/{export.pk}/",
     ):
         page.goto(path)
         expect(page.locator("h1")).to_have_count(1)

@@ -1,0 +1,66 @@
+"""Exports of the task board's list: written at once for a short list, by a worker for a long one."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import IO
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from backoffice import exports
+from backoffice.forms import ExportForm
+from backoffice.models import Export, export_filename
+from gru.access import agent_required
+
+
+def _download(file: IO[bytes], *, format: str, filename: str) -> FileResponse:
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=exports.CONTENT_TYPES[format])
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@agent_required
+def export_create(request: HttpRequest) -> HttpResponseBase:
+    """The board's list with its filters: the file at once when short, else an export page that follows its writing."""
+    form = ExportForm(request.POST)
+    board = f"{reverse('backoffice:home')}?{request.POST.get('query', '')}"
+    if not form.is_valid():
+        messages.error(request, _("Choose the format of the export."))
+        return redirect(board)
+    format, query = form.cleaned_data["format"], form.cleaned_data["query"]
+    try:
+        cases = exports.cases_to_export(agent=request.user, query=query)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(board)
+    if cases.count() > exports.EXPORT_DIRECT_MAX:
+        export = exports.export_create(owner=request.user, format=format, query=query)
+        return redirect(export)
+    out = tempfile.TemporaryFile()  # FileResponse closes it once sent
+    exports.export_write(cases, format=format, out=out)
+    out.seek(0)
+    return _download(out, format=format, filename=export_filename(format, timezone.now()))
+
+
+@require_GET
+@agent_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of an export while a worker writes it (htmx polls this page), then its download link."""
+    export = get_object_or_404(Export.objects.owned_by(request.user), pk=pk)
+    return render(request, "backoffice/export.html", {"export": export})
+
+
+@require_GET
+@agent_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    export = get_object_or_404(Export.objects.owned_by(request.user).filter(state=Export.State.DONE), pk=pk)
+    return _download(export.file.open("rb"), format=export.format, filename=export.filename)
