@@ -32,9 +32,7 @@ def citizen(request: HttpRequest, pk: int) -> HttpResponse:
     if not cases:
         raise Http404
     thread = (
-        Message.objects.filter(case__in=cases)
-        .select_related("case", "author")
-        .order_by("-created_at")[:MESSAGES_SHOWN]
+        Message.objects.filter(case__in=cases).select_related("case", "author").order_by("-created_at")[:MESSAGES_SHOWN]
     )
     context = {"person": person, "household": household, "cases": cases, "thread": thread}
     return render(request, "backoffice/citizen.html", context)
