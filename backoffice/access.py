@@ -21,6 +21,12 @@ def cases_visible_to(user: User) -> CaseQuerySet:
     return Case.objects.submitted().filter(Q(department__in=departments) | Exists(shared))
 
 
+def cases_shared_with(user: User) -> CaseQuerySet:
+    """Submitted cases another department shared with the agent for an opinion."""
+    shared = CaseShare.objects.filter(content_object=OuterRef("pk"), user=user, permission__codename=VIEW_CASE)
+    return Case.objects.submitted().filter(Exists(shared))
+
+
 def role_on(user: User, case: Case) -> str | None:
     """The agent's role in the department instructing the case (agent or manager), None if not a member."""
     if case.department_id is None:  # a draft

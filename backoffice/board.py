@@ -7,15 +7,22 @@ the citizen, or decided) come last, as PostgreSQL sorts NULLs last in ascending 
 from __future__ import annotations
 
 import datetime
+import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
+from typing import Any
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from backoffice.models import Status
 from gru.workdays import add_working_days
 from teleservices.models import Case, CaseQuerySet
 
 PAGE_SIZE = 25
+COUNTS_SECONDS = 300
 URGENT_WORKING_DAYS = 3
 ORDER = ("deadline", "submitted_at", "id")
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -47,12 +54,43 @@ def _after(cases: CaseQuerySet, cursor: str) -> CaseQuerySet:
     return cases.filter(Q(deadline__gt=deadline) | (Q(deadline=deadline) & later) | Q(deadline__isnull=True))
 
 
-def board_page(cases: CaseQuerySet, cursor: str = "") -> Page:
+def board_page(cases: CaseQuerySet, cursor: str = "", *, partitions: Sequence[Q] = ()) -> Page:
+    """The page of cases after the cursor, in the board's order.
+
+    With several partitions (an agent's departments), each one's first rows are read through its own index range
+    and merged here: PostgreSQL cannot walk several ranges of one index in a single order, and would sort every open
+    case of the departments instead."""
     ordered = cases.order_by(*ORDER)
-    rows = list((_after(ordered, cursor) if cursor else ordered)[: PAGE_SIZE + 1])
+    if cursor:
+        ordered = _after(ordered, cursor)
+    if len(partitions) > 1:
+        parts = [list(ordered.filter(part)[: PAGE_SIZE + 1]) for part in partitions]
+        rows = list(islice(heapq.merge(*parts, key=_sort_key), PAGE_SIZE + 1))
+    else:
+        rows = list(ordered[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return Page(cases=rows, next_cursor=cursor_of(rows[-1]) if more else "")
+
+
+def _sort_key(case: Case) -> tuple[bool, datetime.date, datetime.datetime, int]:
+    """The board's order in Python, as PostgreSQL sorts it (cases without a deadline last)."""
+    return (case.deadline is None, case.deadline or datetime.date.min, case.submitted_at, case.pk)
+
+
+def status_counts(cases: CaseQuerySet, *, key: str, fresh: bool) -> list[dict[str, Any]]:
+    """The cases per status: counted afresh for the first page, then reused by the next pages for a few minutes,
+    because a count reads every matching case (from the `case_open_status` index alone for open cases)."""
+    counts = None if fresh else cache.get(key)
+    if counts is None:
+        per_status = dict(cases.order_by().values_list("status_id").annotate(n=Count("id")))
+        labels = Status.objects.filter(pk__in=per_status).values_list("pk", "label")
+        counts = sorted(
+            ({"status_id": pk, "status__label": label, "n": per_status[pk]} for pk, label in labels),
+            key=lambda count: count["status__label"],
+        )
+        cache.set(key, counts, COUNTS_SECONDS)
+    return counts
 
 
 def urgency(case: Case, today: datetime.date | None = None) -> str:

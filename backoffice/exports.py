@@ -30,7 +30,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from backoffice import access, tasks
+from backoffice import tasks
 from backoffice.board import ORDER
 from backoffice.forms import BoardFilterForm
 from backoffice.models import Export
@@ -84,7 +84,7 @@ def cases_to_export(*, agent: User, query: str) -> CaseQuerySet:
     form = BoardFilterForm(QueryDict(query), agent=agent)
     if not form.is_valid():
         raise ValidationError(_("The filters of this list are not valid."))
-    return form.filter(access.cases_visible_to(agent), agent)
+    return form.cases()
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from backoffice import access
 from backoffice.models import Export, SavedView, Status, Transition
 from gru.models import Membership
 from portal.models import User
@@ -37,7 +38,7 @@ class AgentChoices:
 class BoardFilterForm(forms.Form):
     """Filters of the task board, all optional; read from the query string so that views can be saved as links."""
 
-    SCOPES = [("service", _("My departments")), ("mine", _("My cases"))]
+    SCOPES = [("service", _("My departments")), ("mine", _("My cases")), ("shared", _("Shared with me"))]
     STATES = [("open", _("To instruct")), ("closed", _("Decided")), ("all", _("All"))]
 
     vue = forms.ChoiceField(label=_("Cases"), choices=SCOPES, required=False)
@@ -59,7 +60,8 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, agent: User, choices: AgentChoices | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = choices or AgentChoices(agent)
+        self.agent = agent
+        self.choices = choices = choices or AgentChoices(agent)
         departments = choices.department_ids
         self.fields["teleservice"].queryset = Teleservice.objects.filter(department__in=departments).only("title")
         self.fields["status"].queryset = Status.objects.filter(
@@ -71,11 +73,26 @@ class BoardFilterForm(forms.Form):
             *[(str(user.pk), user.get_full_name()) for user in choices.colleagues],
         ]
 
-    def filter(self, cases: CaseQuerySet, agent: User, *, by_status: bool = True) -> CaseQuerySet:
-        """The cases matching the filters (the form must be valid); the counts per status ignore the status."""
+    def cases(self, *, by_status: bool = True) -> CaseQuerySet:
+        """The cases of the chosen tab matching the filters (the form must be valid); each tab is a part of what the
+        agent may see (`access.cases_visible_to`). The counts per status ignore the status filter."""
+        return self._filter(self._tab(), by_status=by_status)
+
+    def partitions(self) -> list[Q]:
+        """The parts the board reads separately, each through its own index range (see `board.board_page`)."""
+        if self.cleaned_data["vue"] in ("", "service"):
+            return [Q(department_id=department) for department in self.choices.department_ids]
+        return []
+
+    def _tab(self) -> CaseQuerySet:
+        vue = self.cleaned_data["vue"]
+        if vue == "shared":
+            return access.cases_shared_with(self.agent)
+        cases = Case.objects.submitted().filter(department_id__in=self.choices.department_ids)
+        return cases.filter(assignee=self.agent) if vue == "mine" else cases
+
+    def _filter(self, cases: CaseQuerySet, *, by_status: bool) -> CaseQuerySet:
         data = self.cleaned_data
-        if data["vue"] == "mine":
-            cases = cases.filter(assignee=agent)
         state = data["state"] or "open"
         if state == "open":
             cases = cases.filter(closed_at__isnull=True)
@@ -165,9 +182,11 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = cases
         choices = choices or AgentChoices(agent)
-        transitions = Transition.objects.filter(
-            workflow__teleservices__department__in=choices.department_ids
-        ).distinct()
+        transitions = (
+            Transition.objects.filter(workflow__teleservices__department__in=choices.department_ids)
+            .select_related("workflow")
+            .distinct()
+        )
         self.fields["action"].choices = [
             ("", _("Choose…")),
             (_("Assign"), [(f"assign:{user.pk}", user.get_full_name()) for user in choices.colleagues]),

@@ -460,6 +460,12 @@ class Case(models.Model):
                 condition=Q(submitted_at__isnull=False, closed_at__isnull=True),
                 name="case_board_assignee",
             ),
+            # The board's counts per status: read from the index alone.
+            models.Index(
+                fields=["department", "status", "id"],
+                condition=Q(submitted_at__isnull=False, closed_at__isnull=True),
+                name="case_open_status",
+            ),
             GinIndex(fields=["search_vector"], name="case_search"),
         ]
         constraints = [

@@ -2,52 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from backoffice import access, services
-from backoffice.board import board_page, urgency
+from backoffice.board import board_page, status_counts, urgency
 from backoffice.forms import AgentChoices, BoardFilterForm, BulkForm, ExportForm, SavedViewForm
 from backoffice.models import SavedView
 from gru.access import agent_required
 from teleservices.models import Case
 
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _board_cases(request: HttpRequest) -> Any:
-    return access.cases_visible_to(request.user).select_related("teleservice", "status", "assignee")
-
 
 @require_GET
 @agent_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The task board: the cases of my departments (or mine), most urgent first, filtered, searched, counted."""
+    """The task board: the cases of my departments (or mine, or shared with me), most urgent first, filtered,
+    searched, counted."""
     choices = AgentChoices(request.user)
     form = BoardFilterForm(request.GET or None, agent=request.user, choices=choices)
-    cases = _board_cases(request)
     if form.is_bound and not form.is_valid():
         return render(request, "backoffice/board.html", {"form": form, "page": None}, status=200)
     if not form.is_bound:
         form = BoardFilterForm({"vue": "service", "state": "open"}, agent=request.user, choices=choices)
         form.is_valid()
-    page = board_page(form.filter(cases, request.user), request.GET.get("apres", ""))
+    cases = form.cases().select_related("teleservice", "status", "assignee")
+    cursor = request.GET.get("apres", "")
+    page = board_page(cases, cursor, partitions=form.partitions())
     today = timezone.localdate()
     for case in page.cases:
         case.urgency = urgency(case, today)
+    # A text search lists its matches without counting them per status: a common name matches thousands of cases.
     counts = (
-        form.filter(access.cases_visible_to(request.user), request.user, by_status=False)
-        .values("status_id", "status__label")
-        .annotate(n=Count("id"))
-        .order_by("status__label")
+        None
+        if form.cleaned_data["q"]
+        else status_counts(form.cases(by_status=False), key=_counts_key(request), fresh=not cursor)
     )
     context = {
         "form": form,
@@ -60,6 +55,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "backoffice/board.html", context)
+
+
+def _counts_key(request: HttpRequest) -> str:
+    """The cache key of the counts of this agent's board with these filters, whatever the page."""
+    filters = request.GET.copy()
+    filters.pop("apres", None)
+    return f"board-counts:{request.user.pk}:{hashlib.sha256(filters.urlencode().encode()).hexdigest()[:32]}"
 
 
 @require_POST

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from backoffice import access, services
 from backoffice.board import urgency
@@ -21,8 +21,6 @@ from teleservices import services as teleservices_services
 from teleservices.filling import summary
 from teleservices.forms import MessageForm
 from teleservices.models import Case
-
-GET_POST = require_http_methods(["GET", "POST"])
 
 
 def _case(request: HttpRequest, reference: str) -> Case:

@@ -57,6 +57,35 @@ def test_keyset_pages_follow_each_other_without_gaps_or_repeats(bob_client, alic
     assert seen == [references[i] for i in (2, 0, 3, 4, 1)]
 
 
+def test_the_cases_of_several_departments_are_merged_in_one_order_across_pages(
+    bob_client, bob, alice, teleservices, monkeypatch
+):
+    assert bob.memberships.count() == 2  # État civil and Enfance
+    monkeypatch.setattr(board, "PAGE_SIZE", 2)
+    today = timezone.localdate()
+    expected = []
+    for offset, slug in [(4, "acte-de-naissance"), (1, "inscription-scolaire"), (3, "acte-de-naissance"), (2, "x")]:
+        teleservice = teleservices["inscription-scolaire" if slug == "x" else slug]
+        case = Case.objects.create(
+            teleservice=teleservice,
+            version=teleservice.current_version,
+            user=alice,
+            reference=f"DEM-TEST-{offset}",
+            status=teleservice.workflow.initial_status,
+            department=teleservice.department,
+            submitted_at=timezone.now(),
+            deadline=today + datetime.timedelta(days=offset),
+        )
+        expected.append((offset, case.reference))
+    seen, url = [], BOARD
+    while url:
+        response = bob_client.get(url)
+        seen += _references(response)
+        cursor = response.context["page"].next_cursor
+        url = f"{BOARD}?apres={cursor}" if cursor else ""
+    assert seen == [reference for _offset, reference in sorted(expected)]
+
+
 def test_a_broken_cursor_shows_the_first_page(bob_client, birth_case):
     assert _references(bob_client.get(f"{BOARD}?apres=nimportequoi")) == [birth_case.reference]
 

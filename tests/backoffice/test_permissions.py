@@ -70,8 +70,9 @@ def test_a_case_shared_for_an_opinion_can_be_read_and_annotated_but_not_instruct
     client.post(reverse("backoffice:transition", args=[birth_case.reference, action(birth_case, "Accepter").pk]))
     birth_case.refresh_from_db()
     assert birth_case.status.key == "recue"
-    board = client.get(reverse("backoffice:home")).content.decode()
-    assert birth_case.reference in board
+    assert birth_case.reference not in client.get(reverse("backoffice:home")).content.decode()  # not her department's
+    shared_tab = client.get(reverse("backoffice:home"), {"vue": "shared"}).content.decode()
+    assert birth_case.reference in shared_tab
 
 
 def test_an_agent_takes_a_case_but_only_a_manager_gives_it_to_someone_else(client, bob, etat_civil, birth_case):

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from backoffice import demo as backoffice_demo
 from gru import demo as organisation_demo
 from portal import demo as portal_demo
 from teleservices import demo as teleservices_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo commune, its departments, agents and citizens (idempotent)."
+    help = "Load the demo commune, its departments, agents, citizens and their requests (idempotent)."
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         users = portal_demo.seed()
         teleservices = teleservices_demo.seed_teleservices(users.get("dave@example.org"))
         teleservices_demo.seed_requests(users["alice@example.org"], teleservices)
+        backoffice_demo.seed_cases(users, teleservices)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready for {organisation.name}."))
         self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
         for email in users:
