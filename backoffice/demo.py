@@ -1,4 +1,5 @@
-"""The demo's cases to instruct: citizens' requests in every status of the standard workflow (idempotent).
+"""The demo's workflows and cases to instruct: citizens' requests in every status of the standard workflow
+(idempotent).
 
 They are built through the real services (filing, submission, actions, assignment, messages, notes), so that their
 history, deadlines and timelines are those of real cases. The French names also feed `seed_bulk`."""
@@ -12,8 +13,9 @@ from typing import Any
 from django.utils import timezone
 
 from backoffice import services
-from backoffice.models import Transition
-from gru.models import Membership
+from backoffice.default_workflow import workflow_build
+from backoffice.models import Status, Transition, Workflow
+from gru.models import Department, Membership
 from portal.models import User
 from teleservices import services as teleservices_services
 from teleservices.models import Case, Teleservice
@@ -36,6 +38,108 @@ STREETS = [
     "rue Jules-Ferry", "boulevard de la Loire", "impasse des Lilas", "rue de l'Église", "allée des Peupliers",
 ]  # fmt: skip
 POSTCODE, CITY = "45630", "Beaulieu-sur-Loire"
+
+
+# Workflows of their own for three demo téléservices (the birth certificate keeps the standard one): rows shaped like
+# `default_workflow.STATUSES` and `TRANSITIONS`; "assigns_department" names a department by its slug, "silence" the
+# rule and the action the scheduled task applies when the deadline passes.
+NOTIFY = {"notifies_citizen": True}
+COMPLETION = {"asks_completion": True, "comment": "required", "comment_label": "Pièces ou informations demandées"}
+REFUSAL = {"comment": "required", "comment_label": "Motif du refus", "notifies_citizen": True}
+WORKFLOWS: dict[str, dict[str, Any]] = {
+    "inscription-scolaire": {
+        "slug": "inscription-scolaire",
+        "name": "Inscription scolaire",
+        "description": "Étude, liste d'attente si l'école est complète, puis l'affectation.",
+        "statuses": [
+            ("recue", "Reçue", "Reçue", "#1d4f91", True, False, False),
+            ("en_cours", "En étude", "En cours de traitement", "#6a2c91", False, False, False),
+            ("attente", "En attente de compléments", "Compléments demandés", "#8a3b12", False, False, True),
+            ("liste_attente", "Sur liste d'attente", "Sur liste d'attente", "#5c4400", False, False, False),
+            ("inscrit", "Inscription confirmée", "Inscription confirmée", "#18753c", False, True, False),
+            ("refusee", "Refusée", "Refusée", "#b3261e", False, True, False),
+        ],
+        "transitions": [
+            ("Prendre en charge", ["recue"], "en_cours", NOTIFY),
+            ("Demander des compléments", ["recue", "en_cours"], "attente", COMPLETION),
+            ("Reprendre l'instruction", ["attente"], "en_cours", {}),
+            ("Placer sur liste d'attente", ["en_cours"], "liste_attente", {**NOTIFY, "comment": "optional"}),
+            (
+                "Confirmer l'inscription",
+                ["en_cours", "liste_attente"],
+                "inscrit",
+                {**NOTIFY, "comment": "optional", "comment_label": "École et date de rentrée"},
+            ),
+            ("Refuser", ["recue", "en_cours", "liste_attente"], "refusee", REFUSAL),
+        ],
+    },
+    "occupation-domaine-public": {
+        "slug": "occupation-domaine-public",
+        "name": "Autorisation d'occupation du domaine public",
+        "description": "Avis technique de la voirie, puis décision de l'urbanisme ; le silence vaut accord.",
+        "statuses": [
+            ("recue", "Reçue", "Reçue", "#1d4f91", True, False, False),
+            ("en_cours", "En cours d'instruction", "En cours de traitement", "#6a2c91", False, False, False),
+            ("attente", "En attente de compléments", "Compléments demandés", "#8a3b12", False, False, True),
+            ("avis_voirie", "Avis de la voirie demandé", "En cours de traitement", "#00585e", False, False, False),
+            ("accordee", "Autorisation accordée", "Autorisation accordée", "#18753c", False, True, False),
+            ("refusee", "Refusée", "Refusée", "#b3261e", False, True, False),
+            ("classee", "Classée sans suite", "Classée sans suite", "#53575c", False, True, False),
+        ],
+        "transitions": [
+            ("Prendre en charge", ["recue"], "en_cours", NOTIFY),
+            ("Demander des compléments", ["recue", "en_cours"], "attente", COMPLETION),
+            ("Reprendre l'instruction", ["attente"], "en_cours", {}),
+            (
+                "Demander l'avis de la voirie",
+                ["en_cours"],
+                "avis_voirie",
+                {"assigns_department": "voirie", "comment": "optional", "comment_label": "Question posée"},
+            ),
+            (
+                "Rendre l'avis",
+                ["avis_voirie"],
+                "en_cours",
+                {"assigns_department": "urbanisme", "comment": "required", "comment_label": "Avis technique"},
+            ),
+            ("Accorder", ["recue", "en_cours"], "accordee", {**NOTIFY, "comment": "optional"}),
+            ("Refuser", ["recue", "en_cours"], "refusee", REFUSAL),
+            (
+                "Classer sans suite",
+                ["recue", "en_cours", "attente"],
+                "classee",
+                {"comment": "required", "comment_label": "Motif", "managers_only": True},
+            ),
+        ],
+        "silence": ("acceptance", "Accorder"),
+    },
+    "signalement-voirie": {
+        "slug": "signalement",
+        "name": "Traitement d'un signalement",
+        "description": "Le signalement est programmé, puis résolu.",
+        "statuses": [
+            ("recue", "Reçu", "Reçu", "#1d4f91", True, False, False),
+            ("en_cours", "Intervention programmée", "Intervention programmée", "#6a2c91", False, False, False),
+            ("resolu", "Résolu", "Résolu", "#18753c", False, True, False),
+            ("classee", "Sans suite", "Classé sans suite", "#53575c", False, True, False),
+        ],
+        "transitions": [
+            (
+                "Programmer l'intervention",
+                ["recue"],
+                "en_cours",
+                {**NOTIFY, "comment": "optional", "comment_label": "Date prévue"},
+            ),
+            ("Marquer résolu", ["recue", "en_cours"], "resolu", NOTIFY),
+            (
+                "Classer sans suite",
+                ["recue", "en_cours"],
+                "classee",
+                {**NOTIFY, "comment": "required", "comment_label": "Motif"},
+            ),
+        ],
+    },
+}
 
 
 @dataclass
@@ -139,11 +243,48 @@ def filings() -> list[Filing]:
         ),
         Filing(
             "occupation-domaine-public",
+            _occupation(motif="terrasse", email="cafe.tilleuls@example.org"),
+            applicant=("Éric", "Bonnet", "cafe.tilleuls@example.org"),
+            channel=Case.Channel.EMAIL,
+            actions=[
+                ("Prendre en charge", ""),
+                ("Demander l'avis de la voirie", "Le trottoir garde-t-il 1,40 m de passage avec la terrasse ?"),
+            ],
+        ),
+        Filing(
+            "occupation-domaine-public",
             _occupation(motif="benne", email="eve@example.org"),
             citizen="eve@example.org",
             actions=[("Classer sans suite", "Demande en double.")],
         ),
     ]
+
+
+def seed_workflows(teleservices: dict[str, Teleservice]) -> None:
+    """Give three demo téléservices their own workflow (once: a téléservice already on it is left alone)."""
+    for slug, spec in WORKFLOWS.items():
+        teleservice = teleservices[slug]
+        if teleservice.workflow.slug == spec["slug"]:
+            continue
+        spec = dict(spec)
+        silence = spec.pop("silence", None)
+        spec["transitions"] = [
+            (label, sources, target, _with_department(options))
+            for label, sources, target, options in spec["transitions"]
+        ]
+        teleservice.workflow = workflow_build(Workflow, Status, Transition, **spec)
+        fields = ["workflow"]
+        if silence:
+            teleservice.silence = silence[0]
+            teleservice.silence_transition = teleservice.workflow.transitions.get(label=silence[1])
+            fields += ["silence", "silence_transition"]
+        teleservice.save(update_fields=fields)
+
+
+def _with_department(options: dict[str, Any]) -> dict[str, Any]:
+    if "assigns_department" not in options:
+        return options
+    return {**options, "assigns_department": Department.objects.get(slug=options["assigns_department"])}
 
 
 def seed_cases(users: dict[str, User], teleservices: dict[str, Teleservice]) -> None:

@@ -37,7 +37,11 @@ def test_seed_bulk_creates_the_cases_asked_on_top_of_the_demo(bulk):
 
 def test_bulk_cases_are_spread_over_teleservices_statuses_and_channels(bulk):
     cases = _bulk_cases()
-    assert {case.status.key for case in cases} == {key for key, *_rest in default_workflow.STATUSES}
+    assert all(case.status.workflow_id == case.teleservice.workflow_id for case in cases)
+    standard = {key for key, *_rest in default_workflow.STATUSES}
+    assert {case.status.key for case in cases if case.teleservice.slug == "acte-de-naissance"} <= standard
+    kinds = {(case.status.is_initial, case.status.is_terminal, case.status.waits_for_citizen) for case in cases}
+    assert kinds == {(True, False, False), (False, False, False), (False, False, True), (False, True, False)}
     assert {case.teleservice_id for case in cases} == set(Teleservice.objects.values_list("pk", flat=True))
     assert len({case.channel for case in cases}) == len(Case.Channel)
     assert all(case.user_id is None and case.applicant_first_name and case.applicant_last_name for case in cases)

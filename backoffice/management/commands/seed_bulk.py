@@ -110,10 +110,29 @@ class Target:
         return cls(
             teleservice=teleservice,
             form=form,
-            statuses={s.key: s for s in teleservice.workflow.statuses.all()},
+            statuses=_by_part(list(teleservice.workflow.statuses.order_by("position"))),
             agents=list(agents),
             eligibility=keys,
         )
+
+
+def _by_part(statuses: list[Status]) -> dict[str, Status]:
+    """The workflow's status playing each standard status's part (keys of STATUSES): the one with the same key,
+    or else one of the same kind (initial, under way, waiting for the citizen, final)."""
+    by_key = {status.key: status for status in statuses}
+    initial = next(status for status in statuses if status.is_initial)
+    final = [status for status in statuses if status.is_terminal]
+    under_way = [s for s in statuses if not (s.is_initial or s.is_terminal or s.waits_for_citizen)] or [initial]
+    waiting = [status for status in statuses if status.waits_for_citizen] or under_way
+    kinds = {
+        "recue": initial,
+        "en_cours": under_way[0],
+        "attente": waiting[0],
+        "acceptee": final[0],
+        "refusee": final[-1],
+        "classee": final[-1],
+    }
+    return {key: by_key.get(key, kinds[key]) for key in STATUSES}
 
 
 class Generator:
@@ -140,7 +159,7 @@ class Generator:
         teleservice = target.teleservice
         key = rng.choices(self.statuses, self.status_weights)[0]
         status = target.statuses[key]
-        submitted_at, deadline, closed_at = self.dates(key, teleservice.processing_days)
+        submitted_at, deadline, closed_at = self.dates(status.is_terminal, teleservice.processing_days)
         channel = rng.choices(list(CHANNELS), list(CHANNELS.values()))[0]
         agent = rng.choice(target.agents) if target.agents else None
         applicant = self.applicant(with_email=channel != "counter" or rng.random() < 0.6)
@@ -166,11 +185,10 @@ class Generator:
             )
         return row, events, any(f.kind == "file" and f.key in data for f in target.form.fields())
 
-    def dates(self, key: str, days: int) -> tuple[datetime.datetime, datetime.date, datetime.datetime | None]:
+    def dates(self, decided: bool, days: int) -> tuple[datetime.datetime, datetime.date, datetime.datetime | None]:
         """Submission, deadline and decision: open cases were filed recently (some are late), decided ones over two
         years; one open case in ten is an old one left behind."""
         rng, window = self.rng, datetime.timedelta(days=days * 1.4)
-        decided = STATUSES[key][1] in ("Accepter", "Refuser", "Classer sans suite")
         if decided or rng.random() < 0.1:
             submitted_at = self.now - rng.uniform(0, 1) * TWO_YEARS
         else:

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         organisation = organisation_demo.seed()
         users = portal_demo.seed()
         teleservices = teleservices_demo.seed_teleservices(users.get("dave@example.org"))
+        backoffice_demo.seed_workflows(teleservices)
         teleservices_demo.seed_requests(users["alice@example.org"], teleservices)
         backoffice_demo.seed_cases(users, teleservices)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready for {organisation.name}."))
