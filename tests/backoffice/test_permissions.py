@@ -15,24 +15,29 @@ def _urls(case):
     return {
         "board": reverse("backoffice:home"),
         "case": reverse("backoffice:case", args=[case.reference]),
+        "citizen": reverse("backoffice:citizen", args=[case.user_id]),
+        "intake": reverse("backoffice:intake"),
+        "dashboard": reverse("backoffice:dashboard"),
         "file": reverse("vault:file", args=[case.files.first().public_id]) if case.files.exists() else None,
     }
 
 
 # alice and eve are citizens (not agents), bob instructs État civil, carol is of Urbanisme, dave administers but is
 # no agent of any department.
+PAGES = ["board", "case", "citizen", "intake", "dashboard"]
+AGENT_ONLY = {page: FORBIDDEN for page in PAGES}
 MATRIX = {
-    "anonymous": {"board": LOGIN, "case": LOGIN},
-    "alice": {"board": FORBIDDEN, "case": FORBIDDEN},
-    "eve": {"board": FORBIDDEN, "case": FORBIDDEN},
-    "bob": {"board": OK, "case": OK},
-    "carol": {"board": OK, "case": NOT_FOUND},
-    "dave": {"board": FORBIDDEN, "case": FORBIDDEN},
+    "anonymous": {page: LOGIN for page in PAGES},
+    "alice": AGENT_ONLY,
+    "eve": AGENT_ONLY,
+    "bob": {page: OK for page in PAGES},
+    "carol": {"board": OK, "case": NOT_FOUND, "citizen": NOT_FOUND, "intake": OK, "dashboard": OK},
+    "dave": AGENT_ONLY,
 }
 
 
 @pytest.mark.parametrize("persona", MATRIX)
-@pytest.mark.parametrize("page", ["board", "case"])
+@pytest.mark.parametrize("page", PAGES)
 def test_back_office_pages_by_persona(client, request, birth_case, persona, page):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
