@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.utils import translation
 
 from portal import services
@@ -18,6 +19,18 @@ from tests.factories import (
 )
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, dropped at the end even if a thread of the live server (daemon threads serving the browser's
+    last requests) still holds a connection to it: PostgreSQL refuses to drop a database in use."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
