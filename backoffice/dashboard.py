@@ -151,8 +151,12 @@ def bar_chart(*, html_id: str, title: str, rows: list[tuple[str, list[Measure]]]
     return BarChart(html_id=html_id, title=title, rows=laid_out, height=max(top - ROW_GAP, 0))
 
 
+def _decimal(value: float) -> str:
+    return formats.number_format(value, 1)
+
+
 def _days(value: float) -> str:
-    return gettext("%(days)s d") % {"days": formats.number_format(value, 1)}
+    return gettext("%(days)s d") % {"days": _decimal(value)}
 
 
 @dataclass(frozen=True)
@@ -283,25 +287,78 @@ class Figures:
         return sum(teleservice.decided for teleservice in self.processing)
 
     @property
-    def status_chart(self) -> BarChart:
-        rows = [(s.label, [Measure(s.count, str(s.count), s.colour)]) for s in self.statuses]
-        return bar_chart(html_id="chart-statuses", title=gettext("Open requests per status"), rows=rows)
+    def panels(self) -> list[Panel]:
+        """The dashboard's sections, each a chart and the table of the same figures."""
+        processing_caption = gettext(
+            "Time from filing to decision of the requests decided in the last %(days)s days"
+        ) % {"days": self.days}
+        weeks_caption = gettext("Requests filed and decided each week of the last %(days)s days") % {"days": self.days}
+        return [
+            Panel(
+                key="statuses",
+                title=gettext("Open requests per status"),
+                chart_rows=[(s.label, [Measure(s.count, str(s.count), s.colour)]) for s in self.statuses],
+                caption=gettext("Open requests per status"),
+                headers=[gettext("Status"), gettext("Open requests")],
+                rows=[(s.label, [str(s.count)]) for s in self.statuses],
+                empty=gettext("No open request."),
+            ),
+            Panel(
+                key="overdue",
+                title=gettext("Overdue requests per procedure"),
+                chart_rows=[(t.title, [Measure(t.count, str(t.count), OVERDUE_COLOUR)]) for t in self.overdue],
+                caption=gettext("Open requests whose deadline has passed, per procedure"),
+                headers=[gettext("Procedure"), gettext("Overdue requests")],
+                rows=[(t.title, [str(t.count)]) for t in self.overdue],
+                empty=gettext("No overdue request."),
+            ),
+            Panel(
+                key="processing",
+                title=gettext("Average processing time per procedure"),
+                chart_title=gettext("Average processing time per procedure, in days"),
+                chart_rows=[(t.title, [Measure(t.days, _days(t.days), PROCESSING_COLOUR)]) for t in self.processing],
+                caption=processing_caption,
+                headers=[
+                    gettext("Procedure"),
+                    gettext("Decided requests"),
+                    gettext("Average in days"),
+                    gettext("Average in working days"),
+                ],
+                rows=[(t.title, [str(t.decided), _decimal(t.days), _decimal(t.working_days)]) for t in self.processing],
+                empty=gettext("No request decided in the last %(days)s days.") % {"days": self.days},
+            ),
+            Panel(
+                key="weeks",
+                title=gettext("Requests filed and decided per week"),
+                chart_rows=[(week.label, week.measures) for week in self.weeks],
+                caption=weeks_caption,
+                headers=[gettext("Week"), gettext("Filed requests"), gettext("Decided requests")],
+                rows=[(week.label, [str(week.filed), str(week.decided)]) for week in self.weeks],
+            ),
+        ]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of the dashboard: a chart, and the table giving the same figures (its accessible equivalent);
+    `empty` is said instead when there is no row (when it is empty, the chart and table are always shown)."""
+
+    key: str
+    title: str
+    chart_rows: list[tuple[str, list[Measure]]]
+    caption: str
+    headers: list[str]
+    rows: list[tuple[str, list[str]]]
+    empty: str = ""
+    chart_title: str = ""
 
     @property
-    def overdue_chart(self) -> BarChart:
-        rows = [(t.title, [Measure(t.count, str(t.count), OVERDUE_COLOUR)]) for t in self.overdue]
-        return bar_chart(html_id="chart-overdue", title=gettext("Overdue requests per procedure"), rows=rows)
+    def chart(self) -> BarChart:
+        return bar_chart(html_id=f"chart-{self.key}", title=self.chart_title or self.title, rows=self.chart_rows)
 
     @property
-    def processing_chart(self) -> BarChart:
-        rows = [(t.title, [Measure(t.days, _days(t.days), PROCESSING_COLOUR)]) for t in self.processing]
-        title = gettext("Average processing time per procedure, in days")
-        return bar_chart(html_id="chart-processing", title=title, rows=rows)
-
-    @property
-    def weekly_chart(self) -> BarChart:
-        rows = [(week.label, week.measures) for week in self.weeks]
-        return bar_chart(html_id="chart-weeks", title=gettext("Requests filed and decided per week"), rows=rows)
+    def shown(self) -> bool:
+        return bool(self.rows) or not self.empty
 
 
 def figures(cases: CaseQuerySet, *, days: int) -> Figures:
