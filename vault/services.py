@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
+from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from portal.models import User
+from portal.models import HouseholdMember, User
 from vault.files import CheckedFile
-from vault.models import StoredFile
+from vault.models import Document, DocumentType, StoredFile
 
 
 @transaction.atomic
@@ -23,3 +28,34 @@ def stored_file_create(*, owner: User | None, checked: CheckedFile) -> StoredFil
     stored.file.save(checked.name, ContentFile(checked.content), save=False)
     stored.save()
     return stored
+
+
+@transaction.atomic
+def document_add(
+    *,
+    owner: User,
+    type: DocumentType,
+    issued_on: datetime.date,
+    files: Sequence[StoredFile],
+    member: HouseholdMember | None = None,
+    source: str = Document.Source.CITIZEN,
+    added_by: User | None = None,
+) -> Document:
+    """File a proof in a citizen's vault, its validity computed from its type's rule."""
+    if not files:
+        raise ValidationError(_("Add at least one page to the document."))
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("The issue date cannot be in the future.")})
+    if member is not None and not HouseholdMember.objects.of(owner).filter(pk=member.pk).exists():
+        raise ValidationError(_("This person is not a member of the household."))
+    document = Document.objects.create(
+        owner=owner,
+        member=member,
+        type=type,
+        issued_on=issued_on,
+        valid_until=type.valid_until(issued_on),
+        source=source,
+        added_by=added_by,
+    )
+    document.files.set(files)
+    return document

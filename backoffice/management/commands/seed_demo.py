@@ -10,6 +10,7 @@ from backoffice import demo as backoffice_demo
 from gru import demo as organisation_demo
 from portal import demo as portal_demo
 from teleservices import demo as teleservices_demo
+from vault import demo as vault_demo
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = organisation_demo.seed()
         users = portal_demo.seed()
+        vault_demo.seed()
         teleservices = teleservices_demo.seed_teleservices(users.get("dave@example.org"))
         backoffice_demo.seed_workflows(teleservices)
         teleservices_demo.seed_requests(users["alice@example.org"], teleservices)
