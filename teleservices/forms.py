@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vault.files import CheckedFile, FileType, accept_hint, file_check
+from vault.forms import MultipleFileField, MultipleFileInput
 
 MESSAGE_FILE_TYPES = [FileType.PDF, FileType.JPEG, FileType.PNG]
 MESSAGE_FILE_MAX = 10 * 1024 * 1024
@@ -13,16 +14,6 @@ MESSAGE_FILE_MAX = 10 * 1024 * 1024
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search a procedure"), max_length=100, required=False)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
 class MessageForm(forms.Form):

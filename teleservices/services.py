@@ -21,7 +21,7 @@ from teleservices.definition import FormDefinition, definition_errors, definitio
 from teleservices.filling import file_answer, prefill_answers
 from teleservices.models import Case, CaseEvent, FormVersion, Message, Teleservice
 from vault.files import CheckedFile
-from vault.services import stored_file_create
+from vault.services import stored_file_create, stored_files_delete_unused
 
 # Unambiguous characters (no 0/O, 1/I/L): 31⁶ ≈ 887 million references a year.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -143,10 +143,7 @@ def case_draft_delete(*, case: Case) -> None:
 
 def _files_delete_orphans(files: list[Any], *, cases: Any) -> None:
     cases.delete()
-    for stored in files:
-        if not stored.cases.exists() and not stored.messages.exists():
-            stored.file.delete(save=False)
-            stored.delete()
+    stored_files_delete_unused(files=files)
 
 
 def case_problems(*, case: Case) -> list[str]:

@@ -59,3 +59,37 @@ def document_add(
     )
     document.files.set(files)
     return document
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    owner: User,
+    type: DocumentType,
+    issued_on: datetime.date,
+    pages: Sequence[CheckedFile],
+    member: HouseholdMember | None = None,
+    replaces: Document | None = None,
+) -> Document:
+    """A citizen files a proof from their uploads, in place of an older one of theirs if given."""
+    files = [stored_file_create(owner=owner, checked=page) for page in pages]
+    document = document_add(owner=owner, type=type, issued_on=issued_on, files=files, member=member)
+    if replaces is not None:
+        document_delete(document=replaces)
+    return document
+
+
+def stored_files_delete_unused(*, files: Sequence[StoredFile]) -> None:
+    """Delete the files that no request, message or document holds any more, from the storage too."""
+    for stored in files:
+        if not (stored.cases.exists() or stored.messages.exists() or stored.documents.exists()):
+            stored.file.delete(save=False)
+            stored.delete()
+
+
+@transaction.atomic
+def document_delete(*, document: Document) -> None:
+    """Take a document out of the vault; a request it was attached to keeps its own copy of the pages."""
+    pages = list(document.files.all())
+    document.delete()
+    stored_files_delete_unused(files=pages)

@@ -1,16 +1,29 @@
-"""Files are served only here, to those allowed to see them, never from a public directory."""
+"""Files are served only here, to those allowed to see them, never from a public directory; and the citizen's
+"Mes documents", the vault of their proofs."""
 
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import FileResponse, HttpRequest
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from backoffice.access import cases_visible_to
 from teleservices.models import Case
-from vault.models import StoredFile
+from vault import services
+from vault.forms import DocumentForm
+from vault.models import Document, StoredFile
 
 PREVIEWABLE = ("application/pdf", "image/jpeg", "image/png")
+GET_POST = require_http_methods(["GET", "POST"])
 
 
 @login_required
@@ -38,3 +51,63 @@ def file(request: HttpRequest, public_id: str) -> FileResponse:
     else:
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _documents(request: HttpRequest) -> models.QuerySet[Document]:
+    return Document.objects.filter(owner=request.user)
+
+
+@login_required
+@require_GET
+def documents(request: HttpRequest) -> HttpResponse:
+    """The citizen's proofs, by household member and type, with their status and validity."""
+    pages = Prefetch("files", queryset=StoredFile.objects.order_by("pk"))
+    listed = _documents(request).select_related("type", "member").prefetch_related(pages)
+    groups: dict[str, list[Document]] = {}
+    for document in listed.order_by("member__first_name", "type__position", "-issued_on"):
+        name = str(document.member) if document.member else request.user.get_full_name()
+        groups.setdefault(name, []).append(document)
+    context = {"groups": groups, "today": timezone.localdate()}
+    return render(request, "vault/documents.html", context)
+
+
+@login_required
+@GET_POST
+def document_add(request: HttpRequest) -> HttpResponse:
+    """Add a proof to the vault, or replace one (`?remplace=<id>`): it is then checked by an agent."""
+    replaced = None
+    if "remplace" in request.GET:
+        try:
+            public_id = uuid.UUID(request.GET["remplace"])
+        except ValueError as error:
+            raise Http404 from error
+        replaced = get_object_or_404(_documents(request), public_id=public_id)
+    initial = {"type": replaced.type_id, "member": replaced.member_id} if replaced else {}
+    form = DocumentForm(request.POST or None, request.FILES or None, owner=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_upload(
+                owner=request.user,
+                type=form.cleaned_data["type"],
+                issued_on=form.cleaned_data["issued_on"],
+                pages=form.checked_files,
+                member=form.cleaned_data["member"],
+                replaces=replaced,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The document is in your vault."))
+            return redirect("vault:documents")
+    return render(request, "vault/document_form.html", {"form": form, "replaced": replaced})
+
+
+@login_required
+@GET_POST
+def document_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    document = get_object_or_404(_documents(request).select_related("type"), public_id=public_id)
+    if request.method == "POST":
+        services.document_delete(document=document)
+        messages.success(request, _("The document has been deleted from your vault."))
+        return redirect("vault:documents")
+    return render(request, "vault/document_delete.html", {"document": document})

@@ -1,10 +1,17 @@
 """axe-core on every page of the portal, for the persona who sees it, and no horizontal scroll on a phone."""
 
+import datetime
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from teleservices import services
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.teleservices.conftest import pdf_bytes
+from vault import demo as vault_demo
+from vault import services as vault_services
+from vault.files import file_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +35,8 @@ CITIZEN = [
     "/compte/email/",
     "/compte/password/change/",
     "/compte/2fa/",
+    "/espace/documents/",
+    "/espace/documents/ajouter/",
 ]
 
 
@@ -127,3 +136,18 @@ def test_the_administrators_preview_has_no_violation(page, dave, teleservices):
     for number in (1, 2, 3):
         page.goto(f"/demarches/occupation-domaine-public/apercu/{number}/")
         assert_accessible(page)
+
+
+def test_the_vault_with_a_document_has_no_accessibility_violation(page, alice):
+    checked = file_check(SimpleUploadedFile("rib.pdf", pdf_bytes(), "application/pdf"), types=["pdf"], max_size=10**7)
+    stored = vault_services.stored_file_create(owner=alice, checked=checked)
+    document = vault_services.document_add(
+        owner=alice, type=vault_demo.seed()["rib"], issued_on=datetime.date(2026, 1, 5), files=[stored]
+    )
+    sign_in(page, alice.email)
+    for path in ("/espace/documents/", f"/espace/documents/ajouter/?remplace={document.public_id}"):
+        page.goto(path)
+        expect(page.locator("h1")).to_have_count(1)
+        assert_accessible(page)
+    page.goto(f"/espace/documents/{document.public_id}/supprimer/")
+    assert_accessible(page)
