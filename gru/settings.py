@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teleservices.tasks.drafts_purge_task",
         "schedule": crontab(minute=37, hour=3),
     },
+    "remind-documents-about-to-expire": {
+        "task": "vault.tasks.documents_remind_expiry_task",
+        "schedule": crontab(minute=57, hour=9),
+    },
     "purge-exports-of-more-than-a-day": {
         "task": "backoffice.tasks.exports_purge_task",
         "schedule": crontab(minute=47),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Sequence
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import HouseholdMember, User
+from vault import tasks
 from vault.files import CheckedFile
 from vault.models import Document, DocumentType, StoredFile
 
@@ -93,3 +95,23 @@ def document_delete(*, document: Document) -> None:
     pages = list(document.files.all())
     document.delete()
     stored_files_delete_unused(files=pages)
+
+
+EXPIRY_NOTICE_DAYS = 30
+
+
+def documents_remind_expiry(*, now: datetime.datetime, days_before: int = EXPIRY_NOTICE_DAYS) -> int:
+    """Tell the owners of verified documents that expire within `days_before` days (once per document), so that
+    they bring a new one before a procedure needs it; returns how many."""
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        expiring = list(
+            Document.objects.select_for_update(skip_locked=True)
+            .filter(status=Document.Status.VERIFIED, expiry_reminded_at__isnull=True)
+            .filter(valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=days_before))
+            .values_list("pk", flat=True)
+        )
+        Document.objects.filter(pk__in=expiring).update(expiry_reminded_at=now)
+        for pk in expiring:
+            transaction.on_commit(partial(tasks.document_expiry_notify_task.delay, pk))
+    return len(expiring)
