@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from backoffice.models import CaseShare
 from gru.models import Membership
-from portal.models import User
+from portal.models import HouseholdMember, User
 from teleservices.models import Case, CaseQuerySet
 
 VIEW_CASE = "view_case"
@@ -25,6 +25,15 @@ def cases_shared_with(user: User) -> CaseQuerySet:
     """Submitted cases another department shared with the agent for an opinion."""
     shared = CaseShare.objects.filter(content_object=OuterRef("pk"), user=user, permission__codename=VIEW_CASE)
     return Case.objects.submitted().filter(Exists(shared))
+
+
+def instructs(agent: User, citizen: User) -> bool:
+    """Whether the agent's departments instruct a request of the citizen or of their household (what lets them read
+    and verify the citizen's documents)."""
+    households = HouseholdMember.objects.filter(user=citizen).values("household_id")
+    departments = Membership.objects.filter(user=agent).values("department_id")
+    theirs = Q(user=citizen) | Q(household__in=households)
+    return Case.objects.submitted().filter(theirs, department__in=departments).exists()
 
 
 def role_on(user: User, case: Case) -> str | None:

@@ -14,6 +14,7 @@ from backoffice.models import Export, SavedView, Status, Transition
 from gru.models import Membership
 from portal.models import User
 from teleservices.models import Case, CaseQuerySet, Teleservice
+from vault.models import Document
 
 UNASSIGNED = "none"
 
@@ -285,3 +286,17 @@ def _account_label(user: User) -> str:
         "email": user.email,
         "date": f"{user.birth_date:%d/%m/%Y}",
     }
+
+
+class DocumentRefusalForm(forms.Form):
+    """The reason an agent refuses a document, one form per document of the page (hence the prefix)."""
+
+    reason = forms.CharField(
+        label=_("Reason of the refusal"),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("Sent to the citizen."),
+    )
+
+    def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=f"document-{document.pk}", **kwargs)

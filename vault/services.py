@@ -5,12 +5,13 @@ import hashlib
 from collections.abc import Sequence
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backoffice.access import instructs
 from portal.models import HouseholdMember, User
 from vault import tasks
 from vault.files import CheckedFile
@@ -115,3 +116,31 @@ def documents_remind_expiry(*, now: datetime.datetime, days_before: int = EXPIRY
         for pk in expiring:
             transaction.on_commit(partial(tasks.document_expiry_notify_task.delay, pk))
     return len(expiring)
+
+
+@transaction.atomic
+def document_verify(*, document: Document, agent: User) -> Document:
+    """An agent who instructs the citizen's requests checked the document: it is reused as verified until it expires."""
+    _check_instructs(agent, document)
+    document.status, document.refusal_reason = Document.Status.VERIFIED, ""
+    document.verified_by, document.verified_at = agent, timezone.now()
+    document.save(update_fields=["status", "refusal_reason", "verified_by", "verified_at"])
+    return document
+
+
+@transaction.atomic
+def document_refuse(*, document: Document, agent: User, reason: str) -> Document:
+    """An agent refuses the document, and the citizen is told why."""
+    _check_instructs(agent, document)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason of the refusal.")})
+    document.status, document.refusal_reason = Document.Status.REFUSED, reason.strip()
+    document.verified_by, document.verified_at = agent, timezone.now()
+    document.save(update_fields=["status", "refusal_reason", "verified_by", "verified_at"])
+    transaction.on_commit(partial(tasks.document_refused_notify_task.delay, document.pk))
+    return document
+
+
+def _check_instructs(agent: User, document: Document) -> None:
+    if not instructs(agent, document.owner):
+        raise PermissionDenied(_("Only agents instructing this citizen's requests may check their documents."))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from backoffice.access import cases_visible_to
+from backoffice.access import cases_visible_to, instructs
 from teleservices.models import Case
 from vault import services
 from vault.forms import DocumentForm
@@ -26,10 +27,19 @@ PREVIEWABLE = ("application/pdf", "image/jpeg", "image/png")
 GET_POST = require_http_methods(["GET", "POST"])
 
 
+def _document_page(agent: Any, public_id: str) -> StoredFile | None:
+    """A page of a document in the vault of a citizen whose requests the agent instructs."""
+    stored = StoredFile.objects.filter(public_id=public_id, documents__isnull=False).distinct().first()
+    if stored is None or not any(instructs(agent, doc.owner) for doc in stored.documents.select_related("owner")):
+        return None
+    return stored
+
+
 @login_required
 @require_GET
 def file(request: HttpRequest, public_id: str) -> FileResponse:
-    """A file of the user's own, or of a case they may see (as its citizen, as an agent, or filling it in for someone).
+    """A file of the user's own, of a case they may see (as its citizen, as an agent, or filling it in for someone),
+    or a page of a document of a citizen whose requests the agent instructs.
 
     `?apercu=1` lets the back office show a PDF or an image inside its own page (same origin only)."""
     user = request.user
@@ -38,7 +48,11 @@ def file(request: HttpRequest, public_id: str) -> FileResponse:
         | Q(pk__in=cases_visible_to(user).values("pk"))
         | Q(pk__in=Case.objects.filed_by_agent(user).values("pk"))
     )
-    stored = get_object_or_404(StoredFile.objects.visible_to(user, cases), public_id=public_id)
+    stored = StoredFile.objects.visible_to(user, cases).filter(public_id=public_id).first() or _document_page(
+        user, public_id
+    )
+    if stored is None:
+        raise Http404
     inline = stored.content_type in PREVIEWABLE
     response = FileResponse(
         stored.file.open("rb"), content_type=stored.content_type, as_attachment=not inline, filename=stored.name

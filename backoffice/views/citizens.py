@@ -1,17 +1,25 @@
-"""The 360° view of a citizen: their household, and every request of theirs or their household the agent may see,
-with the latest messages. An agent who sees none of their requests does not see the citizen either."""
+"""The 360° view of a citizen: their household, every request of theirs or their household the agent may see, the
+latest messages, and their documents, which the agents instructing their requests verify or refuse. An agent who
+sees none of their requests does not see the citizen either."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from backoffice import access
+from backoffice.forms import DocumentRefusalForm
 from gru.access import agent_required
 from portal.models import Household, User
 from teleservices.models import Message
+from vault import services
+from vault.models import Document
 
 CASES_SHOWN = 100
 MESSAGES_SHOWN = 20
@@ -34,5 +42,45 @@ def citizen(request: HttpRequest, pk: int) -> HttpResponse:
     thread = (
         Message.objects.filter(case__in=cases).select_related("case", "author").order_by("-created_at")[:MESSAGES_SHOWN]
     )
-    context = {"person": person, "household": household, "cases": cases, "thread": thread}
+    documents = person.documents.select_related("type", "member").prefetch_related("files")
+    context = {
+        "person": person,
+        "household": household,
+        "cases": cases,
+        "thread": thread,
+        "documents": [(document, DocumentRefusalForm(document=document)) for document in documents],
+        "today": timezone.localdate(),
+        "may_check": access.instructs(request.user, person),
+    }
     return render(request, "backoffice/citizen.html", context)
+
+
+def _document(request: HttpRequest, pk: int, public_id: str) -> Document:
+    return get_object_or_404(Document.objects.select_related("owner"), owner_id=pk, public_id=public_id)
+
+
+@require_POST
+@agent_required
+def document_verify(request: HttpRequest, pk: int, public_id: str) -> HttpResponse:
+    try:
+        services.document_verify(document=_document(request, pk, public_id), agent=request.user)
+    except PermissionDenied as error:
+        raise Http404 from error
+    messages.success(request, _("The document is verified: it will be reused as such until it expires."))
+    return redirect("backoffice:citizen", pk)
+
+
+@require_POST
+@agent_required
+def document_refuse(request: HttpRequest, pk: int, public_id: str) -> HttpResponse:
+    document = _document(request, pk, public_id)
+    form = DocumentRefusalForm(request.POST, document=document)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason of the refusal."))
+        return redirect("backoffice:citizen", pk)
+    try:
+        services.document_refuse(document=document, agent=request.user, reason=form.cleaned_data["reason"])
+    except PermissionDenied as error:
+        raise Http404 from error
+    messages.success(request, _("The document is refused; the citizen is told why."))
+    return redirect("backoffice:citizen", pk)

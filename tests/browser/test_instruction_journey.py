@@ -1,12 +1,18 @@
 """bob instructs alice's request from the task board to a decision with the keyboard only; axe-core on each page."""
 
+import datetime
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from backoffice import exports
 from backoffice.models import Export
-from tests.backoffice.conftest import submit
+from tests.backoffice.conftest import pdf_bytes, submit
 from tests.browser.conftest import assert_accessible, sign_in, tab_to
+from vault import demo as vault_demo
+from vault import services as vault_services
+from vault.files import file_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,6 +58,13 @@ def test_bob_instructs_a_request_from_the_board_to_a_refusal_with_the_keyboard(p
 
 def test_back_office_pages_have_no_accessibility_violation(page, bob, alice, teleservices):
     submit(alice, teleservices["acte-de-naissance"])
+    checked = file_check(SimpleUploadedFile("rib.pdf", pdf_bytes(), "application/pdf"), types=["pdf"], max_size=10**7)
+    vault_services.document_add(
+        owner=alice,
+        type=vault_demo.seed()["rib"],
+        issued_on=datetime.date(2026, 1, 5),
+        files=[vault_services.stored_file_create(owner=alice, checked=checked)],
+    )
     export = exports.export_create(owner=bob, format=Export.Format.XLSX, query="state=all")
     sign_in(page, bob.email, totp=True)
     page.wait_for_url("**/agents/")

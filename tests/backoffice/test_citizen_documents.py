@@ -1,0 +1,68 @@
+"""Agents who instruct alice's requests read, verify or refuse the documents in her vault; nobody else does."""
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.backoffice.conftest import pdf_bytes
+from vault import demo
+from vault import services as vault_services
+from vault.files import file_check
+from vault.models import Document
+
+
+def _document(alice):
+    checked = file_check(
+        SimpleUploadedFile("facture.pdf", pdf_bytes(), "application/pdf"), types=["pdf"], max_size=10**7
+    )
+    page = vault_services.stored_file_create(owner=alice, checked=checked)
+    kind = demo.seed()["justificatif-domicile"]
+    return vault_services.document_add(owner=alice, type=kind, issued_on=timezone.localdate(), files=[page])
+
+
+def _url(name, document):
+    return reverse(f"backoffice:{name}", args=[document.owner_id, document.public_id])
+
+
+def test_bob_reads_and_verifies_a_document_of_a_citizen_whose_request_he_instructs(bob_client, bob, alice, birth_case):
+    document = _document(alice)
+    page = bob_client.get(reverse("backoffice:citizen", args=[alice.pk])).content.decode()
+    assert "Justificatif de domicile" in page and "Marquer comme vérifié" in page
+    response = bob_client.get(document.files.get().get_absolute_url())
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert bob_client.post(_url("document_verify", document)).status_code == 302
+    document.refresh_from_db()
+    assert (document.status, document.verified_by) == (Document.Status.VERIFIED, bob) and document.verified_at
+
+
+def test_a_refusal_needs_its_reason_and_the_citizen_is_told_why(
+    bob_client, alice, birth_case, django_capture_on_commit_callbacks
+):
+    document = _document(alice)
+    field = f"document-{document.pk}-reason"
+    bob_client.post(_url("document_refuse", document), {field: " "})
+    assert Document.objects.get().status == Document.Status.TO_VERIFY
+    with django_capture_on_commit_callbacks(execute=True):
+        bob_client.post(_url("document_refuse", document), {field: "La facture a plus de trois mois."})
+    document.refresh_from_db()
+    assert (document.status, document.refusal_reason) == (Document.Status.REFUSED, "La facture a plus de trois mois.")
+    (email,) = [message for message in mail.outbox if message.to == [alice.email] and "accepté" in message.subject]
+    assert "La facture a plus de trois mois." in email.body
+
+
+def test_an_agent_who_instructs_none_of_her_requests_neither_reads_nor_checks_her_documents(
+    carol_client, alice, birth_case
+):
+    document = _document(alice)
+    assert carol_client.get(document.files.get().get_absolute_url()).status_code == 404
+    assert carol_client.post(_url("document_verify", document)).status_code == 404
+    assert Document.objects.get().status == Document.Status.TO_VERIFY
+
+
+def test_citizens_cannot_check_documents_and_checks_are_posted(client, eve, bob_client, alice, birth_case):
+    document = _document(alice)
+    assert bob_client.get(_url("document_verify", document)).status_code == 405
+    client.force_login(eve)
+    assert client.post(_url("document_verify", document)).status_code == 403
+    assert client.get(document.files.get().get_absolute_url()).status_code == 404
