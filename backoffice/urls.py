@@ -17,6 +17,7 @@ urlpatterns = [
     path("nouvelle-demande/<uuid:public_id>/recapitulatif/", intake.intake_review, name="intake_review"),
     path("nouvelle-demande/<uuid:public_id>/supprimer/", intake.intake_delete, name="intake_delete"),
     path("usagers/<int:pk>/", citizens.citizen, name="citizen"),
+    path("usagers/<int:pk>/documents/ajouter/", citizens.document_add, name="document_add"),
     path("usagers/<int:pk>/documents/<uuid:public_id>/verifier/", citizens.document_verify, name="document_verify"),
     path("usagers/<int:pk>/documents/<uuid:public_id>/refuser/", citizens.document_refuse, name="document_refuse"),
     path("dossiers/<str:reference>/", case.case_detail, name="case"),

@@ -43,9 +43,11 @@ class DocumentForm(forms.Form):
         widget=MultipleFileInput({"accept": accept_hint(["pdf", "jpeg", "png"])}),
     )
 
-    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owner: User, by_agent: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = HouseholdMember.objects.of(owner).exclude(user=owner)
+        if by_agent:
+            self.fields["member"].empty_label = owner.get_full_name()
         self.checked_files: list[CheckedFile] = []
 
     def clean(self) -> dict[str, Any]:

@@ -73,10 +73,19 @@ def document_upload(
     pages: Sequence[CheckedFile],
     member: HouseholdMember | None = None,
     replaces: Document | None = None,
+    agent: User | None = None,
 ) -> Document:
-    """A citizen files a proof from their uploads, in place of an older one of theirs if given."""
+    """A citizen files a proof from their uploads, in place of an older one of theirs if given; or an agent who
+    instructs their requests files it at the counter, verified at once since they saw the original."""
+    if agent is not None:
+        _check_instructs(agent, owner)
     files = [stored_file_create(owner=owner, checked=page) for page in pages]
-    document = document_add(owner=owner, type=type, issued_on=issued_on, files=files, member=member)
+    source = Document.Source.COUNTER if agent else Document.Source.CITIZEN
+    document = document_add(
+        owner=owner, type=type, issued_on=issued_on, files=files, member=member, source=source, added_by=agent
+    )
+    if agent is not None:
+        document = document_verify(document=document, agent=agent)
     if replaces is not None:
         document_delete(document=replaces)
     return document
@@ -121,7 +130,7 @@ def documents_remind_expiry(*, now: datetime.datetime, days_before: int = EXPIRY
 @transaction.atomic
 def document_verify(*, document: Document, agent: User) -> Document:
     """An agent who instructs the citizen's requests checked the document: it is reused as verified until it expires."""
-    _check_instructs(agent, document)
+    _check_instructs(agent, document.owner)
     document.status, document.refusal_reason = Document.Status.VERIFIED, ""
     document.verified_by, document.verified_at = agent, timezone.now()
     document.save(update_fields=["status", "refusal_reason", "verified_by", "verified_at"])
@@ -131,7 +140,7 @@ def document_verify(*, document: Document, agent: User) -> Document:
 @transaction.atomic
 def document_refuse(*, document: Document, agent: User, reason: str) -> Document:
     """An agent refuses the document, and the citizen is told why."""
-    _check_instructs(agent, document)
+    _check_instructs(agent, document.owner)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason of the refusal.")})
     document.status, document.refusal_reason = Document.Status.REFUSED, reason.strip()
@@ -141,6 +150,6 @@ def document_refuse(*, document: Document, agent: User, reason: str) -> Document
     return document
 
 
-def _check_instructs(agent: User, document: Document) -> None:
-    if not instructs(agent, document.owner):
+def _check_instructs(agent: User, citizen: User) -> None:
+    if not instructs(agent, citizen):
         raise PermissionDenied(_("Only agents instructing this citizen's requests may check their documents."))

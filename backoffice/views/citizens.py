@@ -4,8 +4,10 @@ sees none of their requests does not see the citizen either."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +21,7 @@ from gru.access import agent_required
 from portal.models import Household, User
 from teleservices.models import Message
 from vault import services
+from vault.forms import DocumentForm
 from vault.models import Document
 
 CASES_SHOWN = 100
@@ -29,6 +32,10 @@ MESSAGES_SHOWN = 20
 @agent_required
 def citizen(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User.objects.citizens(), pk=pk)
+    return render(request, "backoffice/citizen.html", _citizen_context(request, person))
+
+
+def _citizen_context(request: HttpRequest, person: User, counter_form: DocumentForm | None = None) -> dict[str, Any]:
     household = Household.objects.of(person).prefetch_related("members").first()
     theirs = Q(user=person) | Q(household=household) if household else Q(user=person)
     cases = list(
@@ -43,16 +50,45 @@ def citizen(request: HttpRequest, pk: int) -> HttpResponse:
         Message.objects.filter(case__in=cases).select_related("case", "author").order_by("-created_at")[:MESSAGES_SHOWN]
     )
     documents = person.documents.select_related("type", "member").prefetch_related("files")
-    context = {
+    may_check = access.instructs(request.user, person)
+    return {
         "person": person,
         "household": household,
         "cases": cases,
         "thread": thread,
         "documents": [(document, DocumentRefusalForm(document=document)) for document in documents],
         "today": timezone.localdate(),
-        "may_check": access.instructs(request.user, person),
+        "may_check": may_check,
+        "counter_form": (counter_form or DocumentForm(owner=person, by_agent=True, prefix="guichet"))
+        if may_check
+        else None,
     }
-    return render(request, "backoffice/citizen.html", context)
+
+
+@require_POST
+@agent_required
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """At the counter: the agent files a proof the citizen brought, verified at once."""
+    person = get_object_or_404(User.objects.citizens(), pk=pk)
+    form = DocumentForm(request.POST, request.FILES, owner=person, by_agent=True, prefix="guichet")
+    if not form.is_valid():
+        return render(request, "backoffice/citizen.html", _citizen_context(request, person, form))
+    try:
+        services.document_upload(
+            owner=person,
+            type=form.cleaned_data["type"],
+            issued_on=form.cleaned_data["issued_on"],
+            pages=form.checked_files,
+            member=form.cleaned_data["member"],
+            agent=request.user,
+        )
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "backoffice/citizen.html", _citizen_context(request, person, form))
+    messages.success(request, _("The document is in the citizen's vault, verified."))
+    return redirect("backoffice:citizen", pk)
 
 
 def _document(request: HttpRequest, pk: int, public_id: str) -> Document:

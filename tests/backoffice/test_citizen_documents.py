@@ -66,3 +66,33 @@ def test_citizens_cannot_check_documents_and_checks_are_posted(client, eve, bob_
     client.force_login(eve)
     assert client.post(_url("document_verify", document)).status_code == 403
     assert client.get(document.files.get().get_absolute_url()).status_code == 404
+
+
+def test_bob_files_a_document_brought_to_the_counter_verified_at_once(bob_client, bob, alice, birth_case):
+    kind = demo.seed()["livret-famille"]
+    url = reverse("backoffice:document_add", args=[alice.pk])
+    pages = [SimpleUploadedFile("livret.pdf", pdf_bytes(), "application/pdf")]
+    data = {"guichet-type": kind.pk, "guichet-issued_on": "12/05/2010", "guichet-pages": pages}
+    assert bob_client.post(url, data).status_code == 302
+    document = Document.objects.get(owner=alice)
+    assert (document.source, document.added_by, document.status) == ("counter", bob, Document.Status.VERIFIED)
+    assert document.files.get().owner == alice
+
+
+def test_a_counter_document_with_a_bad_file_is_refused_and_nothing_is_stored(bob_client, alice, birth_case):
+    kind = demo.seed()["rib"]
+    url = reverse("backoffice:document_add", args=[alice.pk])
+    empty = SimpleUploadedFile("rib.pdf", b"", "application/pdf")
+    response = bob_client.post(
+        url, {"guichet-type": kind.pk, "guichet-issued_on": "12/05/2020", "guichet-pages": [empty]}
+    )
+    assert response.status_code == 200 and "vide" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_an_agent_who_instructs_none_of_her_requests_cannot_file_in_her_vault(carol_client, alice, birth_case):
+    kind = demo.seed()["rib"]
+    pages = [SimpleUploadedFile("rib.pdf", pdf_bytes(), "application/pdf")]
+    data = {"guichet-type": kind.pk, "guichet-issued_on": "12/05/2020", "guichet-pages": pages}
+    assert carol_client.post(reverse("backoffice:document_add", args=[alice.pk]), data).status_code == 404
+    assert not Document.objects.exists()
