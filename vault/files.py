@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 import magic
@@ -16,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 
 # libmagic reads only the head of a file: enough to know what it claims to be, not that it is only that.
 HEAD_BYTES = 8192
+MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photograph, far above any scan of a proof
 
 
 class FileType(models.TextChoices):
@@ -88,10 +90,14 @@ def _is_sound(content: bytes, mime: str) -> bool:
         except pikepdf.PdfError:
             return False
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()
-            return _image_ends_where_it_should(content, image.format or "")
-    except (UnidentifiedImageError, OSError):
+        with warnings.catch_warnings():  # Pillow only warns below twice its own limit: refuse these too
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                if image.width * image.height > MAX_IMAGE_PIXELS:  # a few bytes that would unpack into gigabytes
+                    return False
+                image.load()
+                return _image_ends_where_it_should(content, image.format or "")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         return False
 
 
