@@ -17,6 +17,7 @@ from gru.models import Membership
 from portal.models import User
 from teleservices import tasks as teleservices_tasks
 from teleservices.models import Case, CaseEvent, Teleservice
+from teleservices.services import case_sensitive_files_remove
 
 
 def _locked(case: Case) -> Case:
@@ -69,6 +70,8 @@ def case_transition(*, case: Case, transition: Transition, actor: User | None, c
     )
     if transition.notifies_citizen or transition.asks_completion:
         transaction.on_commit(lambda: teleservices_tasks.case_status_notify_task.delay(event.pk))
+    if transition.target.is_terminal:
+        case = case_sensitive_files_remove(case=case)
     return case
 
 

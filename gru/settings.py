@@ -4,6 +4,8 @@ Defaults work for local development on a machine with PostgreSQL and Redis; prod
 `SECRET_KEY`, `ALLOWED_HOSTS` and the rest through environment variables.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -204,6 +206,33 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATICFILES_MANIFEST
+# Production with several web and worker machines: an S3-compatible object store (django-storages) for citizens' files.
+if env("PRIVATE_STORAGE", default="local") == "s3":
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY"),
+            "secret_key": env("S3_SECRET_KEY"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+# Citizens' files are encrypted at rest (AES-256-GCM): "id:key" pairs, keys of 32 bytes in URL-safe base64, the first
+# one encrypting new files, the others only reading older ones until `manage.py files_reencrypt` has rewritten them.
+# Development falls back on a key derived from SECRET_KEY.
+FILE_ENCRYPTION_KEYS = {
+    key_id: base64.urlsafe_b64decode(key)
+    for key_id, key in (pair.split(":", 1) for pair in env.list("FILE_ENCRYPTION_KEYS", default=[]))
+} or {"dev": hashlib.sha256(f"file-encryption:{SECRET_KEY}".encode()).digest()}
+# Antivirus: uploads stay in quarantine until ClamAV's daemon finds them clean (a Unix socket, or host and port).
+CLAMAV_ENABLED = env.bool("CLAMAV_ENABLED", default=False)
+CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="/run/clamav/clamd.ctl")
+CLAMAV_HOST = env("CLAMAV_HOST", default="127.0.0.1")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=30)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -281,6 +310,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-documents-about-to-expire": {
         "task": "vault.tasks.documents_remind_expiry_task",
         "schedule": crontab(minute=57, hour=9),
+    },
+    "scan-files-still-in-quarantine": {
+        "task": "vault.tasks.stored_files_scan_pending_task",
+        "schedule": crontab(minute="*/10"),
     },
     "purge-exports-of-more-than-a-day": {
         "task": "backoffice.tasks.exports_purge_task",

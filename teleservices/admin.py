@@ -54,7 +54,8 @@ class FieldForm(forms.ModelForm):
         fields = [
             *["teleservice", "block", "position", "kind", "key", "label", "help_text", "required", "condition"],
             *["max_length", "pattern", "pattern_message", "min_value", "max_value", "date_bounds", "choices"],
-            *["choice_display", "min_choices", "max_choices", "file_types", "max_size_mb", "member_filter"],
+            *["choice_display", "min_choices", "max_choices", "file_types", "max_size_mb", "document_type"],
+            *["document_member", "member_filter"],
             *["multiple_members", "min_rows", "max_rows", "prefill", "prefill_locked"],
         ]
 
@@ -198,7 +199,10 @@ class FieldAdmin(SortableAdminBase, admin.ModelAdmin):
             _("Choices"),
             {"fields": ["choices", "choice_display", "min_choices", "max_choices"], "classes": ["collapse"]},
         ),
-        (_("Files"), {"fields": ["file_types", "max_size_mb"], "classes": ["collapse"]}),
+        (
+            _("Files"),
+            {"fields": ["file_types", "max_size_mb", "document_type", "document_member"], "classes": ["collapse"]},
+        ),
         (_("Household members"), {"fields": ["member_filter", "multiple_members"], "classes": ["collapse"]}),
         (_("Repeatable block"), {"fields": ["min_rows", "max_rows"], "classes": ["collapse"]}),
         (_("Prefill (“dites-le-nous une fois”)"), {"fields": ["prefill", "prefill_locked"], "classes": ["collapse"]}),

@@ -20,7 +20,8 @@ CHOICE_KINDS = {"choice", "multiple"}
 # Options a frozen field keeps (the others stay empty for its type).
 OPTION_NAMES = (
     "max_length pattern pattern_message min_value max_value date_bounds choices choice_display min_choices max_choices "
-    "file_types max_size_mb member_filter multiple_members min_rows max_rows prefill prefill_locked"
+    "file_types max_size_mb document_type document_member member_filter multiple_members min_rows max_rows prefill "
+    "prefill_locked"
 ).split()
 
 
@@ -161,6 +162,8 @@ def _field_from_row(row: Any, children: list[Any]) -> FieldDef:
     options = {}
     for name in OPTION_NAMES:
         value = getattr(row, name)
+        if name == "document_type" and value is not None:
+            value = value.slug  # frozen by its identifier
         if value not in (None, "", [], False):
             options[name] = str(value) if name in ("min_value", "max_value") else value
     return FieldDef(
@@ -217,6 +220,11 @@ def _field_errors(f: FieldDef, seen: list[str], taken: list[str], complete: bool
         errors.append(_("The %(name)s offers no options.") % {"name": name})
     if f.kind == "file" and not f.option("file_types"):
         errors.append(_("The %(name)s accepts no file type.") % {"name": name})
+    if f.option("document_member") and f.option("document_member") not in seen[:-1]:
+        errors.append(
+            _("The %(name)s is about the member chosen in “%(key)s”, which is not asked before it.")
+            % {"name": name, "key": f.option("document_member")}
+        )
     if f.kind == "block":
         if complete and not f.children:
             errors.append(_("The %(name)s contains no field.") % {"name": name})

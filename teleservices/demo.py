@@ -9,6 +9,8 @@ from portal.models import User
 from teleservices import services
 from teleservices.conditions import Condition
 from teleservices.models import Case, Category, EligibilityRule, Field, Teleservice
+from vault import demo as vault_demo
+from vault.models import DocumentType
 
 CATEGORIES = {"etat-civil": "État civil", "famille": "Famille et scolarité", "espace-public": "Voirie et espace public"}
 SCHOOL_LEVELS = "PS | Petite section\nMS | Moyenne section\nGS | Grande section\nCP\nCE1\nCE2\nCM1\nCM2"
@@ -135,6 +137,7 @@ TELESERVICES: list[dict[str, Any]] = [
                 "Justificatif de domicile de moins de trois mois",
                 file_types=["pdf", "jpeg", "png"],
                 max_size_mb=5,
+                document_type="justificatif-domicile",
             ),
         ],
     },
@@ -226,11 +229,14 @@ def _fields_create(teleservice: Teleservice, specs: list[dict[str, Any]], block:
     for position, spec in enumerate(specs):
         spec = dict(spec)
         children = spec.pop("children", [])
+        if "document_type" in spec:
+            spec["document_type"] = DocumentType.objects.get(slug=spec["document_type"])
         row = Field.objects.create(teleservice=teleservice, block=block, position=position, **spec)
         _fields_create(teleservice, children, block=row)
 
 
 def seed_teleservices(admin: User | None) -> dict[str, Teleservice]:
+    vault_demo.seed()  # the types of document some questions are bound to
     categories = {
         slug: Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": i})[0]
         for i, (slug, name) in enumerate(CATEGORIES.items())

@@ -11,6 +11,7 @@ import copy
 import dataclasses
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -32,6 +33,7 @@ from portal.forms import DATE_HINT, AddressForm, DateInput, phone_to_e164
 from portal.models import Household, HouseholdMember, User
 from teleservices.definition import FieldDef, FormDefinition, PageDef
 from vault.files import CheckedFile, accept_hint, file_check, types_label
+from vault.models import Document
 
 ADDRESS_PARTS = ("street", "postcode", "city")
 MAX_ROWS = 30
@@ -145,6 +147,95 @@ def _django_fields(f: FieldDef, household: Household | None) -> dict[str, forms.
     raise ValueError(kind)
 
 
+def document_about(f: FieldDef, answers: dict[str, Any], household: Household | None) -> HouseholdMember | None:
+    """The household member a file bound to a vault document type is about: the first one chosen in the question
+    it names (None: the applicant)."""
+    chosen = answers.get(f.option("document_member", "")) or []
+    if not chosen or household is None:
+        return None
+    return next((m for m in household.members.all() if m.pk == chosen[0]["id"]), None)
+
+
+def vault_member(member: HouseholdMember | None, owner_id: int | None) -> HouseholdMember | None:
+    """The `member` of a vault document about this person: none when it is the owner themselves."""
+    return None if member is None or member.user_id == owner_id else member
+
+
+def offered_documents(f: FieldDef, documents: Sequence[Document], member: HouseholdMember | None) -> list[Document]:
+    """The documents of the vault a bound file question offers: of its type, about the right person, still valid
+    (`documents` are the owner's valid ones)."""
+    return [
+        d
+        for d in documents
+        if d.type.slug == f.option("document_type") and d.member == vault_member(member, d.owner_id)
+    ]
+
+
+def _document_label(document: Document) -> str:
+    validity = (
+        _("valid until %(date)s") % {"date": date_format(document.valid_until, "j F Y")}
+        if document.valid_until
+        else _("no expiry")
+    )
+    issued = _("issued on %(date)s") % {"date": date_format(document.issued_on, "j F Y")}
+    return f"{document.type.label} — {issued}, {validity} ({document.get_status_display()})"
+
+
+def _vault_fields(f: FieldDef, upload: forms.Field, offered: list[Document], answer: Any) -> dict[str, forms.Field]:
+    """Around the upload: the documents of the vault to choose from before it, the issue date of a new one after."""
+    fields: dict[str, forms.Field] = {}
+    if offered:
+        upload.label = _("Or send a new file")
+        choices = [(str(d.public_id), _document_label(d)) for d in offered]
+        chosen = (answer or {}).get("document", "")
+        fields[f"{f.key}__document"] = forms.ChoiceField(
+            label=_("Choose from my documents"),
+            choices=[*choices, ("", _("None: I send a new file below"))],
+            widget=forms.RadioSelect,
+            required=False,
+            initial=chosen if chosen in dict(choices) else choices[0][0] if not answer else "",
+        )
+    fields[f.key] = upload
+    fields[f"{f.key}__issued_on"] = forms.DateField(
+        label=_("Issue date of the new document"),
+        required=False,
+        widget=DateInput,
+        help_text=" ".join([_("Only when you send a new file: it is kept in your documents."), str(DATE_HINT)]),
+    )
+    return fields
+
+
+def document_answer(document: Document) -> dict[str, Any]:
+    """The answer of a bound file question answered with a document of the vault: its pages."""
+    pages = [file_answer(page) for page in document.files.all()]
+    return {**pages[0], "document": str(document.public_id), "pages": pages}
+
+
+def _vault_answer(f: FieldDef, cleaned: dict[str, Any], previous: Any, offered: dict[str, Document]) -> Any:
+    """A document chosen from the vault, or the file uploaded earlier (with the issue date given now)."""
+    chosen = offered.get(cleaned.get(f"{f.key}__document") or "")
+    if chosen is not None:
+        return document_answer(chosen)
+    if not previous or "document" in previous:
+        return None
+    issued_on = cleaned.get(f"{f.key}__issued_on")
+    return {**previous, "issued_on": issued_on.isoformat()} if issued_on else previous
+
+
+def answered_documents(definition: FormDefinition, answers: dict[str, Any]) -> list[str]:
+    """The public ids of the vault documents the file questions were answered with."""
+    return [
+        answers[f.key]["document"]
+        for f in definition.fields()
+        if f.kind == "file" and isinstance(answers.get(f.key), dict) and answers[f.key].get("document")
+    ]
+
+
+def answer_files(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every file of a file answer (a document of the vault may have several pages)."""
+    return answer.get("pages") or [answer]
+
+
 def _copy_field(original: forms.Field, **changes: Any) -> forms.Field:
     duplicate = copy.deepcopy(original)
     for name, value in changes.items():
@@ -225,11 +316,14 @@ class PageForm(forms.Form):
         answers: dict[str, Any],
         household: Household | None,
         add_row: str = "",
+        documents: Sequence[Document] = (),
     ) -> None:
         super().__init__(data, files)
         self.page, self.answers, self.household = page, answers, household
         self.items: list[Item] = []
         self.checked_files: dict[str, CheckedFile] = {}
+        # Bound file questions: the documents of the vault they offer, by public id.
+        self.offered: dict[str, dict[str, Document]] = {}
         page_keys = {f.key for f in page.fields if f.asks}
         for f in page.fields:
             item = Item(field=f, names=[], conditional=bool(f.shown_if and f.shown_if.fields & page_keys))
@@ -237,6 +331,10 @@ class PageForm(forms.Form):
                 item.formset = block_formset(f, data=data, initial=answers.get(f.key), add_row=add_row == f.key)
             elif f.asks:
                 new = _django_fields(f, household)
+                if f.kind == "file" and f.option("document_type"):
+                    offered = offered_documents(f, documents, document_about(f, answers, household))
+                    self.offered[f.key] = {str(d.public_id): d for d in offered}
+                    new = _vault_fields(f, new[f.key], offered, answers.get(f.key))
                 self.fields.update(new)
                 item.names = list(new)
                 self.initial.update(_initial(f, answers.get(f.key)))
@@ -328,7 +426,10 @@ class PageForm(forms.Form):
     def _answer_of(self, item: Item) -> Any:
         if item.formset is not None:
             return item.formset.answer()
-        return _answer(item.field, self.cleaned_data, self.household, previous=self.answers.get(item.field.key))
+        f, previous = item.field, self.answers.get(item.field.key)
+        if f.key in self.offered:
+            return _vault_answer(f, self.cleaned_data, previous, self.offered[f.key])
+        return _answer(f, self.cleaned_data, self.household, previous=previous)
 
     def page_answers(self, *, partial: bool = False) -> dict[str, Any]:
         """The answers of the page's shown questions, merged into the previous ones; hidden ones removed.
@@ -350,7 +451,12 @@ class PageForm(forms.Form):
             if failed and partial:
                 continue
             if f.kind == "file" and f.key in self.checked_files:
-                continue  # stored by the service, which then records the answer
+                # stored by the service, which then records the answer (with the issue date of a vault document)
+                issued_on = self.cleaned_data.get(f"{f.key}__issued_on")
+                if f.key in self.offered:
+                    date = issued_on.isoformat() if issued_on else None
+                    answers[f.key] = {**(answers.get(f.key) or {}), "issued_on": date}
+                continue
             answers[f.key] = self._answer_of(item)
         return answers
 
@@ -417,13 +523,29 @@ def _check_selections(f: FieldDef, value: list[str]) -> None:
 
 def _clean_file(form: forms.Form, f: FieldDef) -> None:
     uploaded = form.cleaned_data.get(f.key)
+    previous = getattr(form, "answers", {}).get(f.key)
+    chosen = form.cleaned_data.get(f"{f.key}__document")
     if uploaded:
         checked = file_check(
             uploaded, types=f.option("file_types", []), max_size=f.option("max_size_mb", 10) * 1024 * 1024
         )
         form.checked_files[f.key] = checked  # type: ignore[attr-defined]
-    elif f.required and not getattr(form, "answers", {}).get(f.key):
-        raise forms.ValidationError(_("Add a file."))
+    elif f.required and not previous and not chosen:
+        raise forms.ValidationError(
+            _("Add a file or choose one from your documents.") if f.option("document_type") else _("Add a file.")
+        )
+    if f.option("document_type") and (uploaded or (previous and not chosen and "document" not in previous)):
+        _check_issue_date(form, f, None if uploaded else previous)
+
+
+def _check_issue_date(form: forms.Form, f: FieldDef, previous: dict[str, Any] | None) -> None:
+    """A new document filed into the vault needs its issue date, which sets its validity (a new file, its own)."""
+    name = f"{f.key}__issued_on"
+    issued_on = form.cleaned_data.get(name)
+    if issued_on is None and not (previous or {}).get("issued_on") and name not in form.errors:
+        form.add_error(name, _("Give the issue date written on the document."))
+    elif issued_on is not None and issued_on > timezone.localdate():
+        form.add_error(name, _("The issue date cannot be in the future."))
 
 
 def _answer(f: FieldDef, cleaned: dict[str, Any], household: Household | None, previous: Any = None) -> Any:
@@ -495,10 +617,17 @@ def answer_text(f: FieldDef, answer: Any) -> str:
     if f.kind == "members":
         return ", ".join(m["name"] for m in answer)
     if f.kind == "file":
-        return f"{answer['name']} ({filesizeformat(answer['size'])})"
+        return _file_text(answer)
     if f.kind == "phone":
         return re.sub(r"^\+33(\d)(\d{2})(\d{2})(\d{2})(\d{2})$", r"0\1 \2 \3 \4 \5", answer)
     return str(answer)
+
+
+def _file_text(answer: dict[str, Any]) -> str:
+    if answer.get("removed"):
+        return _("%(name)s (deleted at the end of the instruction: identity document)") % {"name": answer["name"]}
+    text = ", ".join(f"{page['name']} ({filesizeformat(page['size'])})" for page in answer_files(answer))
+    return _("%(files)s, from the vault") % {"files": text} if answer.get("document") else text
 
 
 @dataclass
@@ -506,7 +635,7 @@ class SummaryLine:
     field: FieldDef
     text: str
     rows: list[list[tuple[str, str]]] = dataclasses.field(default_factory=list)
-    file: dict[str, Any] | None = None
+    files: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 def summary(definition: FormDefinition, answers: dict[str, Any]) -> list[tuple[int, PageDef, list[SummaryLine]]]:
@@ -523,9 +652,9 @@ def summary(definition: FormDefinition, answers: dict[str, Any]) -> list[tuple[i
                     if f.kind == "block"
                     else []
                 )
-                lines.append(
-                    SummaryLine(field=f, text=answer_text(f, shown[f.key]) if f.kind != "block" else "", rows=rows)
-                )
+                files = answer_files(shown[f.key]) if f.kind == "file" and not shown[f.key].get("removed") else []
+                text = answer_text(f, shown[f.key]) if f.kind != "block" else ""
+                lines.append(SummaryLine(field=f, text=text, rows=rows, files=files))
         pages.append((index, page, lines))
     return pages
 

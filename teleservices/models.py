@@ -257,6 +257,24 @@ class Field(models.Model):
         blank=True,
     )
     max_size_mb = models.PositiveSmallIntegerField(_("maximum size (MB)"), default=10)
+    document_type = models.ForeignKey(
+        "vault.DocumentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("type of document of the vault"),
+        help_text=_(
+            "Offers “Choose from my documents” (the valid ones of this type) and files new uploads into the citizen's "
+            "vault."
+        ),
+    )
+    document_member = models.SlugField(
+        _("document about the member chosen in"),
+        max_length=50,
+        blank=True,
+        help_text=_("Identifier of an earlier household-member question; empty: the document is about the applicant."),
+    )
     member_filter = models.CharField(_("members offered"), max_length=10, choices=MemberFilter.choices, default="all")
     multiple_members = models.BooleanField(_("several members may be chosen"), default=False)
     min_rows = models.PositiveSmallIntegerField(_("minimum rows"), null=True, blank=True)

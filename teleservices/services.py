@@ -17,11 +17,12 @@ from gru.models import Membership
 from gru.workdays import add_working_days
 from portal.models import Household, User
 from teleservices import tasks
-from teleservices.definition import FormDefinition, definition_errors, definition_from_rows
-from teleservices.filling import file_answer, prefill_answers
+from teleservices.definition import FieldDef, FormDefinition, definition_errors, definition_from_rows
+from teleservices.filling import answer_files, document_about, file_answer, prefill_answers, vault_member
 from teleservices.models import Case, CaseEvent, FormVersion, Message, Teleservice
 from vault.files import CheckedFile
-from vault.services import stored_file_create, stored_files_delete_unused
+from vault.models import Document, DocumentType, StoredFile
+from vault.services import document_add, stored_file_create, stored_files_delete_unused
 
 # Unambiguous characters (no 0/O, 1/I/L): 31⁶ ≈ 887 million references a year.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -126,7 +127,14 @@ def case_page_save(*, case: Case, answers: dict[str, Any], files: dict[str, Chec
     for key, checked in files.items():
         stored = stored_file_create(owner=case.user, checked=checked)
         case.files.add(stored)
-        answers[key] = file_answer(stored)
+        issued_on = (answers.get(key) or {}).get("issued_on")  # of a new document for the vault
+        answers[key] = {**file_answer(stored), **({"issued_on": issued_on} if issued_on else {})}
+    chosen = [
+        answers[f.key] for f in case.form.fields() if f.kind == "file" and (answers.get(f.key) or {}).get("document")
+    ]
+    if chosen:  # documents of the vault: the request holds its own reference to their pages
+        ids = [page["id"] for answer in chosen for page in answer_files(answer)]
+        case.files.add(*StoredFile.objects.filter(owner_id=case.user_id, public_id__in=ids))
     case.data = answers
     case.page = page
     case.draft_expires_at = _draft_expiry(case.teleservice)
@@ -191,6 +199,7 @@ def case_submit(*, case: Case) -> Case:
         except IntegrityError:  # the reference exists already: draw another
             continue
     _keep_only_answered_files(case)
+    _uploads_into_vault(case)
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.SUBMITTED, actor=case.filed_by or case.user, status=case.status
     )
@@ -200,8 +209,51 @@ def case_submit(*, case: Case) -> Case:
 
 def _keep_only_answered_files(case: Case) -> None:
     """Files uploaded for questions that ended up hidden or replaced are no longer part of the request."""
-    kept = {str(case.data[f.key]["id"]) for f in case.form.fields() if f.kind == "file" and case.data.get(f.key)}
+    kept = {str(page["id"]) for _f, answer in _file_answers(case) for page in answer_files(answer)}
     case.files.remove(*[f for f in case.files.all() if str(f.public_id) not in kept])
+
+
+def _file_answers(case: Case) -> list[tuple[FieldDef, dict[str, Any]]]:
+    return [(f, case.data[f.key]) for f in case.form.fields() if f.kind == "file" and case.data.get(f.key)]
+
+
+@transaction.atomic
+def case_sensitive_files_remove(*, case: Case) -> Case:
+    """Identity documents leave a request once its instruction is over, as the law on data minimisation asks; the
+    citizen's vault keeps its own copy. The answer keeps the file names and says why they are gone."""
+    sensitive = set(DocumentType.objects.filter(sensitive=True).values_list("slug", flat=True))
+    removed: list[StoredFile] = []
+    for f, answer in _file_answers(case):
+        if f.option("document_type") in sensitive and not answer.get("removed"):
+            pages = answer_files(answer)
+            removed += case.files.filter(public_id__in=[page["id"] for page in pages])
+            case.data[f.key] = {"name": ", ".join(page["name"] for page in pages), "removed": True}
+    if removed:
+        case.files.remove(*removed)
+        case.save(update_fields=["data"])
+        stored_files_delete_unused(files=removed)
+    return case
+
+
+def _uploads_into_vault(case: Case) -> None:
+    """New files given for questions bound to a type of document are filed into the applicant's vault too, to be
+    offered in their next procedures ("dites-le-nous une fois")."""
+    if case.user is None:
+        return
+    for f, answer in _file_answers(case):
+        if not f.option("document_type") or answer.get("document") or not answer.get("issued_on"):
+            continue
+        member = document_about(f, case.data, case.household)
+        document = document_add(
+            owner=case.user,
+            type=DocumentType.objects.get(slug=f.option("document_type")),
+            issued_on=datetime.date.fromisoformat(answer["issued_on"]),
+            files=list(case.files.filter(public_id=answer["id"])),
+            member=vault_member(member, case.user_id),
+            source=Document.Source.REQUEST,
+        )
+        case.data[f.key] = {**answer, "document": str(document.public_id)}
+    case.save(update_fields=["data"])
 
 
 @transaction.atomic

@@ -14,15 +14,17 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.models import Household
 from teleservices import services
-from teleservices.definition import FormDefinition
+from teleservices.definition import FormDefinition, PageDef
 from teleservices.filling import PageForm, summary
 from teleservices.forms import MessageForm, SearchForm
 from teleservices.models import Case, CaseEvent, Category, Teleservice
+from vault.models import Document, StoredFile
 
 GET_POST = require_http_methods(["GET", "POST"])
 REQUESTS_PER_PAGE = 20
@@ -126,10 +128,20 @@ def fill_page(request: HttpRequest, case: Case, index: int, *, desk: Desk, house
         answers=case.data,
         household=household,
         add_row=request.GET.get("ajouter", ""),
+        documents=_vault_documents(case, definition.pages[index]),
     )
     if request.method == "POST":
         return _fill_post(request, case, form, index, desk)
     return _fill_render(request, case, form, index, desk)
+
+
+def _vault_documents(case: Case, page: PageDef) -> list[Document]:
+    """The valid documents of the applicant's vault that the page's file questions may offer."""
+    kinds = {f.option("document_type") for f in page.fields if f.kind == "file" and f.option("document_type")}
+    if not kinds or case.user_id is None:
+        return []
+    documents = Document.objects.filter(owner_id=case.user_id, type__slug__in=kinds).valid_on(timezone.localdate())
+    return list(documents.select_related("type").prefetch_related(Prefetch("files", StoredFile.objects.order_by("pk"))))
 
 
 def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int, desk: Desk) -> HttpResponse:

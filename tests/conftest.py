@@ -10,6 +10,7 @@ from django.utils import translation
 from portal import services
 from portal.models import HouseholdMember, User
 from teleservices import demo as teleservices_demo
+from tests.clamd import clamav_on, clamd  # noqa: F401 (fixtures)
 from tests.factories import (
     DepartmentFactory,
     HouseholdMemberFactory,

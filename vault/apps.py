@@ -1,5 +1,14 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
+
+logger = logging.getLogger("vault")
 
 
 class VaultConfig(AppConfig):
     name = "vault"
+
+    def ready(self) -> None:
+        if not settings.CLAMAV_ENABLED:
+            logger.warning("The antivirus is disabled (CLAMAV_ENABLED=false): uploaded files are not scanned.")

@@ -13,11 +13,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 # libmagic reads only the head of a file: enough to know what it claims to be, not that it is only that.
 HEAD_BYTES = 8192
 MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photograph, far above any scan of a proof
+JPEG_QUALITY_AFTER_ROTATION = 95  # a rotated photograph is encoded anew: high enough not to blur a document
 
 
 class FileType(models.TextChoices):
@@ -76,8 +77,14 @@ def file_check(uploaded: UploadedFile, *, types: list[str], max_size: int) -> Ch
     }
     if kind is None or not name.lower().endswith(kind.extensions):
         raise ValidationError(wrong)
+    damaged = ValidationError(_("The file “%(name)s” is damaged or not what it claims to be.") % {"name": name})
     if not _is_sound(content, mime):
-        raise ValidationError(_("The file “%(name)s” is damaged or not what it claims to be.") % {"name": name})
+        raise damaged
+    if mime != KINDS[FileType.PDF].mime:
+        try:
+            content = _without_metadata(content)
+        except (OSError, ValueError) as error:  # a file Pillow can read but not write back
+            raise damaged from error
     return CheckedFile(content=content, mime=mime, name=name)
 
 
@@ -105,6 +112,28 @@ def _image_ends_where_it_should(content: bytes, image_format: str) -> bool:
     """No bytes after the image's end marker (a polyglot hides HTML or a script there)."""
     if image_format == "PNG":
         return content.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82")
-    if image_format == "JPEG":
+    if image_format in ("JPEG", "MPO"):  # MPO: a phone's photograph with its depth map or preview after it
         return content.rstrip(b"\x00\r\n").endswith(b"\xff\xd9")
     return False
+
+
+def _without_metadata(content: bytes) -> bytes:
+    """Re-encode a sound JPEG or PNG without its metadata: a phone photo's EXIF tells where the citizen lives.
+
+    Only the ICC profile is kept (colours stay right); EXIF, XMP, IPTC, comments and PNG text chunks are left
+    behind. Pixels are unchanged for PNG and nearly so for JPEG (same quantisation tables), except that a JPEG
+    whose EXIF says to rotate it is rotated, since the orientation tag goes with the rest of the EXIF.
+    """
+    output = io.BytesIO()
+    with Image.open(io.BytesIO(content)) as image:  # sizes already checked by _is_sound: no bomb gets here
+        kept = {"icc_profile": image.info["icc_profile"]} if image.info.get("icc_profile") else {}
+        if image.format == "PNG":
+            image.save(output, "PNG", **kept)
+        elif image.getexif().get(ExifTags.Base.Orientation, 1) != 1:
+            rotated = ImageOps.exif_transpose(image)
+            rotated.save(output, "JPEG", quality=JPEG_QUALITY_AFTER_ROTATION, comment=b"", **kept)
+        elif image.format == "JPEG":
+            image.save(output, "JPEG", quality="keep", comment=b"", **kept)  # Pillow would copy the comment
+        else:  # MPO: its main picture only
+            image.save(output, "JPEG", quality=JPEG_QUALITY_AFTER_ROTATION, comment=b"", **kept)
+    return output.getvalue()

@@ -55,7 +55,14 @@ class StoredFileQuerySet(models.QuerySet["StoredFile"]):
 
 
 class StoredFile(models.Model):
-    """One uploaded file, checked by content, never served under a public URL."""
+    """One uploaded file, checked by content, encrypted at rest, scanned by the antivirus, never served under a
+    public URL."""
+
+    class Scan(models.TextChoices):
+        PENDING = "pending", _("antivirus scan in progress")
+        CLEAN = "clean", _("clean")
+        INFECTED = "infected", _("infected, deleted")
+        NOT_SCANNED = "not_scanned", _("not scanned (antivirus disabled)")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
@@ -66,6 +73,11 @@ class StoredFile(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    key_id = models.CharField(
+        max_length=40, blank=True, help_text=_("The encryption key of the stored content (empty: not encrypted).")
+    )
+    scan = models.CharField(_("antivirus"), max_length=20, choices=Scan.choices, default=Scan.PENDING)
+    virus = models.CharField(_("virus found"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StoredFileQuerySet.as_manager()
@@ -79,6 +91,11 @@ class StoredFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vault:file", args=[self.public_id])
+
+    @property
+    def is_available(self) -> bool:
+        """Whether it may be read: found clean, or stored while the antivirus was disabled."""
+        return self.scan in (self.Scan.CLEAN, self.Scan.NOT_SCANNED)
 
 
 def _all_file_types() -> list[str]:

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Sequence
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -13,24 +15,82 @@ from django.utils.translation import gettext as _
 
 from backoffice.access import instructs
 from portal.models import HouseholdMember, User
-from vault import tasks
+from vault import antivirus, crypto, tasks
 from vault.files import CheckedFile
 from vault.models import Document, DocumentType, StoredFile
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
 def stored_file_create(*, owner: User | None, checked: CheckedFile) -> StoredFile:
-    """Keep a checked upload (vault.files.file_check) in private storage."""
+    """Keep a checked upload (vault.files.file_check) in private storage, encrypted; in quarantine until the
+    antivirus finds it clean, when scanning is enabled."""
     stored = StoredFile(
         owner=owner,
         name=checked.name,
         content_type=checked.mime,
         size=len(checked.content),
         sha256=hashlib.sha256(checked.content).hexdigest(),
+        key_id=crypto.current_key_id(),
+        scan=StoredFile.Scan.PENDING if settings.CLAMAV_ENABLED else StoredFile.Scan.NOT_SCANNED,
     )
-    stored.file.save(checked.name, ContentFile(checked.content), save=False)
+    blob = crypto.encrypt(checked.content, key_id=stored.key_id, bound_to=stored.public_id.bytes)
+    stored.file.save(checked.name, ContentFile(blob), save=False)
     stored.save()
+    if stored.scan == StoredFile.Scan.PENDING:
+        transaction.on_commit(partial(tasks.stored_file_scan_task.delay, stored.pk))
     return stored
+
+
+def stored_file_content(stored: StoredFile) -> bytes:
+    """The file as it was uploaded (decrypted)."""
+    with stored.file.open("rb") as handle:
+        blob = handle.read()
+    if not stored.key_id:  # stored before files were encrypted
+        return blob
+    return crypto.decrypt(blob, key_id=stored.key_id, bound_to=stored.public_id.bytes)
+
+
+def stored_file_scan(*, stored_id: int) -> StoredFile | None:
+    """Have the antivirus read a file in quarantine: released when clean, its content deleted when infected.
+    antivirus.AntivirusUnavailable when the daemon gives no clear answer (the file stays in quarantine)."""
+    stored = StoredFile.objects.filter(pk=stored_id, scan=StoredFile.Scan.PENDING).first()
+    if stored is None:  # deleted meanwhile, or already scanned
+        return None
+    virus = antivirus.scan(stored_file_content(stored))
+    if virus is None:
+        stored.scan = StoredFile.Scan.CLEAN
+    else:
+        logger.warning("Virus %s found in the stored file %s: its content is deleted.", virus, stored.public_id)
+        stored.file.delete(save=False)
+        stored.scan, stored.virus = StoredFile.Scan.INFECTED, virus[:200]
+    stored.save(update_fields=["scan", "virus", "file"])
+    return stored
+
+
+SCAN_GRACE = datetime.timedelta(minutes=5)
+
+
+def stored_files_pending(*, now: datetime.datetime) -> list[int]:
+    """The files still in quarantine a while after their upload: their scan was lost or gave up."""
+    pending = StoredFile.objects.filter(scan=StoredFile.Scan.PENDING, created_at__lte=now - SCAN_GRACE)
+    return list(pending.values_list("pk", flat=True))
+
+
+def stored_files_reencrypt() -> int:
+    """Rewrite the files encrypted with an older key (or not at all) with the current one; returns how many."""
+    current = crypto.current_key_id()
+    count = 0
+    for stored in StoredFile.objects.exclude(key_id=current).exclude(scan=StoredFile.Scan.INFECTED).iterator():
+        content, old_name = stored_file_content(stored), stored.file.name
+        stored.key_id = current
+        blob = crypto.encrypt(content, key_id=current, bound_to=stored.public_id.bytes)
+        stored.file.save(stored.name, ContentFile(blob), save=False)  # beside the old one, deleted once replaced
+        stored.save(update_fields=["file", "key_id"])
+        stored.file.storage.delete(old_name)
+        count += 1
+    return count
 
 
 @transaction.atomic

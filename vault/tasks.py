@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gru.emails import email_send
+from vault.antivirus import AntivirusUnavailable
 from vault.models import Document
 
 
@@ -32,3 +33,21 @@ def documents_remind_expiry_task() -> None:
     from vault.services import documents_remind_expiry
 
     documents_remind_expiry(now=timezone.now())
+
+
+@shared_task(autoretry_for=(AntivirusUnavailable,), retry_backoff=10, retry_backoff_max=300, max_retries=5)
+def stored_file_scan_task(stored_id: int) -> None:
+    """Retried while the antivirus does not answer (the file stays in quarantine meanwhile); files still waiting
+    after that are queued again by stored_files_scan_pending_task."""
+    from vault.services import stored_file_scan
+
+    stored_file_scan(stored_id=stored_id)
+
+
+@shared_task
+def stored_files_scan_pending_task() -> None:
+    """Files whose scan was never queued (the broker was down) or gave up: queued again."""
+    from vault.services import stored_files_pending
+
+    for stored_id in stored_files_pending(now=timezone.now()):
+        stored_file_scan_task.delay(stored_id)

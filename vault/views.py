@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
@@ -24,6 +25,8 @@ from vault.forms import DocumentForm
 from vault.models import Document, StoredFile
 
 PREVIEWABLE = ("application/pdf", "image/jpeg", "image/png")
+# In quarantine: try again later; deleted by the antivirus: gone.
+_UNAVAILABLE = {StoredFile.Scan.PENDING: 409, StoredFile.Scan.INFECTED: 410}
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -53,9 +56,14 @@ def file(request: HttpRequest, public_id: str) -> FileResponse:
     )
     if stored is None:
         raise Http404
+    if not stored.is_available:
+        return render(request, "vault/file_unavailable.html", {"stored": stored}, status=_UNAVAILABLE[stored.scan])
     inline = stored.content_type in PREVIEWABLE
     response = FileResponse(
-        stored.file.open("rb"), content_type=stored.content_type, as_attachment=not inline, filename=stored.name
+        io.BytesIO(services.stored_file_content(stored)),
+        content_type=stored.content_type,
+        as_attachment=not inline,
+        filename=stored.name,
     )
     response["Cache-Control"] = "private, no-store"
     if inline and request.GET.get("apercu"):

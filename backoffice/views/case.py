@@ -8,19 +8,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from backoffice import access, services
 from backoffice.board import urgency
-from backoffice.forms import AssignForm, NoteForm, ShareForm, TransitionForm
+from backoffice.forms import AssignForm, DocumentRefusalForm, NoteForm, ShareForm, TransitionForm
 from backoffice.models import Transition
 from gru.access import agent_required
 from gru.models import Membership
 from teleservices import services as teleservices_services
-from teleservices.filling import summary
+from teleservices.filling import answered_documents, summary
 from teleservices.forms import MessageForm
 from teleservices.models import Case
+from vault.models import Document
 
 
 def _case(request: HttpRequest, reference: str) -> Case:
@@ -61,10 +63,26 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "share_form": ShareForm(case=case) if member else None,
         "pages": summary(case.form, case.data),
         "files": case.files.all(),
+        **_vault_documents(request, case),
         "events": case.events.select_related("actor", "status"),
         "thread": case.messages.select_related("author").prefetch_related("attachments"),
         "notes": case.notes.select_related("author"),
         "history": case.history.select_related("history_user", "status", "assignee")[:50],
+    }
+
+
+def _vault_documents(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """The documents of the citizen's vault the request was answered with, to verify once for every request."""
+    ids = answered_documents(case.form, case.data)
+    if not ids or case.user_id is None:
+        return {"vault_documents": []}
+    documents = Document.objects.filter(owner_id=case.user_id, public_id__in=ids).select_related(
+        "type", "member", "verified_by"
+    )
+    return {
+        "vault_documents": [(d, DocumentRefusalForm(document=d)) for d in documents.prefetch_related("files")],
+        "may_check": access.instructs(request.user, case.user),
+        "today": timezone.localdate(),
     }
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -103,7 +104,7 @@ def document_verify(request: HttpRequest, pk: int, public_id: str) -> HttpRespon
     except PermissionDenied as error:
         raise Http404 from error
     messages.success(request, _("The document is verified: it will be reused as such until it expires."))
-    return redirect("backoffice:citizen", pk)
+    return _back(request, pk)
 
 
 @require_POST
@@ -113,10 +114,18 @@ def document_refuse(request: HttpRequest, pk: int, public_id: str) -> HttpRespon
     form = DocumentRefusalForm(request.POST, document=document)
     if not form.is_valid():
         messages.error(request, _("Give the reason of the refusal."))
-        return redirect("backoffice:citizen", pk)
+        return _back(request, pk)
     try:
         services.document_refuse(document=document, agent=request.user, reason=form.cleaned_data["reason"])
     except PermissionDenied as error:
         raise Http404 from error
     messages.success(request, _("The document is refused; the citizen is told why."))
+    return _back(request, pk)
+
+
+def _back(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back to the case page the agent checked the document from, or to the citizen's 360° view."""
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
     return redirect("backoffice:citizen", pk)

@@ -1,12 +1,13 @@
-"""alice files "Inscription scolaire" with the keyboard only, from the catalogue to the confirmation; axe-core on
-every page and every error state."""
+"""alice files "Inscription scolaire" with the keyboard only, from the catalogue to the confirmation, choosing her
+proof of address from her vault; axe-core on every page and every error state."""
 
 import pytest
 from playwright.sync_api import expect
 
 from teleservices.models import Case
 from tests.browser.conftest import assert_accessible, sign_in, tab_to
-from tests.teleservices.conftest import pdf_bytes, png_bytes
+from tests.teleservices.conftest import png_bytes
+from tests.teleservices.test_vault_choice import _document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +23,8 @@ def _continue(page, url_part: str) -> None:
     assert_accessible(page)
 
 
-def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, teleservices, tmp_path):
+def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, teleservices):
+    proof = _document(alice, name="edf-octobre.pdf")
     sign_in(page, alice.email)
     _enter_on(page, "header a[href='/demarches/']")
     page.wait_for_url("**/demarches/")
@@ -73,11 +75,16 @@ def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, t
     page.keyboard.type("Arachide")
     _continue(page, "/etape/4/")
 
+    # The proof of address comes from her vault: "Choisir dans mes documents".
     expect(page.locator("#id_adresse__city")).to_have_value("Beaulieu-sur-Loire")
-    proof = tmp_path / "justificatif.pdf"
-    proof.write_bytes(pdf_bytes())
-    page.set_input_files("#id_justificatif_domicile", str(proof))  # the system file picker is not the page's
+    expect(page.locator("main")).to_contain_text("Choisir dans mes documents")
+    tab_to(page, "#id_justificatif_domicile__document_0")  # her proof, chosen already
+    page.keyboard.press("ArrowDown")  # "none: I send a new file"
+    expect(page.locator("#id_justificatif_domicile__document_1")).to_be_checked()
+    page.keyboard.press("ArrowUp")  # back to her proof
+    expect(page.locator("#id_justificatif_domicile__document_0")).to_be_checked()
     _continue(page, "/recapitulatif/")
+    expect(page.locator("main")).to_contain_text("edf-octobre.pdf")
     expect(page.locator("main")).to_contain_text("Arachide")
     expect(page.locator("main")).to_contain_text("Léa Martin")
 
@@ -86,9 +93,9 @@ def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, t
     assert_accessible(page)
     case = Case.objects.get(user=alice)
     expect(page.locator(".reference")).to_have_text(case.reference)
-    assert (
-        case.data["allergies_detail"] == "Arachide" and case.data["justificatif_domicile"]["name"] == "justificatif.pdf"
-    )
+    assert case.data["allergies_detail"] == "Arachide"
+    assert case.data["justificatif_domicile"]["document"] == str(proof.public_id)
+    assert set(case.files.all()) == set(proof.files.all())
 
     _enter_on(page, f"a[href='/espace/demandes/{case.reference}/']")
     page.wait_for_url(f"**/espace/demandes/{case.reference}/")

@@ -108,3 +108,21 @@ def test_bob_files_a_request_at_the_counter_and_its_pages_are_accessible(page, b
     page.wait_for_url("**/agents/dossiers/**")
     expect(page.get_by_text("Jeanne Durand").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_bob_verifies_a_document_of_the_vault_from_the_case_page_with_the_keyboard(page, bob, alice, teleservices):
+    from tests.backoffice.test_case_vault_documents import _school_case
+    from tests.teleservices.test_vault_choice import _document
+
+    proof = _document(alice, name="edf-octobre.pdf")
+    case = _school_case(alice, proof)
+    sign_in(page, bob.email, totp=True)
+    page.wait_for_url("**/agents/")
+    page.goto(f"/agents/dossiers/{case.reference}/")
+    expect(page.locator("main")).to_contain_text("issu du coffre-fort de l'usager")
+    assert_accessible(page)
+    tab_to(page, "button:has-text('Marquer comme vérifié')", limit=200)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("inutile de la vérifier à nouveau")
+    assert_accessible(page)

@@ -201,6 +201,7 @@ def test_the_review_shows_the_answers_and_submission_gives_a_reference(
             "adresse__postcode": "45630",
             "adresse__city": "Beaulieu-sur-Loire",
             "justificatif_domicile": pdf_upload(),
+            "justificatif_domicile__issued_on": "02/11/2026",
         },
     )
     assert response["Location"] == reverse("teleservices:review", args=[case.public_id])

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         teleservices = teleservices_demo.seed_teleservices(users.get("dave@example.org"))
         backoffice_demo.seed_workflows(teleservices)
         teleservices_demo.seed_requests(users["alice@example.org"], teleservices)
+        vault_demo.seed_documents(users["alice@example.org"])
         backoffice_demo.seed_cases(users, teleservices)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready for {organisation.name}."))
         self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
