@@ -20,6 +20,8 @@ urlpatterns = [
     path("franceconnect/", include("portal.franceconnect_urls")),
     path("", include("teleservices.urls")),
     path("", include("vault.urls")),
+    path("", include("letters.urls")),
+    path("", include("appointments.urls")),
     path("espace/", include("portal.urls")),
     path("agents/", include("backoffice.urls")),
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from vault import crypto
 from vault.files import FileType
 from vault.validity import valid_until
 
@@ -91,6 +92,14 @@ class StoredFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vault:file", args=[self.public_id])
+
+    def read(self) -> bytes:
+        """The file as it was uploaded (decrypted)."""
+        with self.file.open("rb") as handle:
+            blob = handle.read()
+        if not self.key_id:  # stored before files were encrypted
+            return blob
+        return crypto.decrypt(blob, key_id=self.key_id, bound_to=self.public_id.bytes)
 
     @property
     def is_available(self) -> bool:

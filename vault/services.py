@@ -43,22 +43,13 @@ def stored_file_create(*, owner: User | None, checked: CheckedFile) -> StoredFil
     return stored
 
 
-def stored_file_content(stored: StoredFile) -> bytes:
-    """The file as it was uploaded (decrypted)."""
-    with stored.file.open("rb") as handle:
-        blob = handle.read()
-    if not stored.key_id:  # stored before files were encrypted
-        return blob
-    return crypto.decrypt(blob, key_id=stored.key_id, bound_to=stored.public_id.bytes)
-
-
 def stored_file_scan(*, stored_id: int) -> StoredFile | None:
     """Have the antivirus read a file in quarantine: released when clean, its content deleted when infected.
     antivirus.AntivirusUnavailable when the daemon gives no clear answer (the file stays in quarantine)."""
     stored = StoredFile.objects.filter(pk=stored_id, scan=StoredFile.Scan.PENDING).first()
     if stored is None:  # deleted meanwhile, or already scanned
         return None
-    virus = antivirus.scan(stored_file_content(stored))
+    virus = antivirus.scan(stored.read())
     if virus is None:
         stored.scan = StoredFile.Scan.CLEAN
     else:
@@ -83,7 +74,7 @@ def stored_files_reencrypt() -> int:
     current = crypto.current_key_id()
     count = 0
     for stored in StoredFile.objects.exclude(key_id=current).exclude(scan=StoredFile.Scan.INFECTED).iterator():
-        content, old_name = stored_file_content(stored), stored.file.name
+        content, old_name = stored.read(), stored.file.name
         stored.key_id = current
         blob = crypto.encrypt(content, key_id=current, bound_to=stored.public_id.bytes)
         stored.file.save(stored.name, ContentFile(blob), save=False)  # beside the old one, deleted once replaced

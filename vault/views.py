@@ -60,7 +60,7 @@ def file(request: HttpRequest, public_id: str) -> FileResponse:
         return render(request, "vault/file_unavailable.html", {"stored": stored}, status=_UNAVAILABLE[stored.scan])
     inline = stored.content_type in PREVIEWABLE
     response = FileResponse(
-        io.BytesIO(services.stored_file_content(stored)),
+        io.BytesIO(stored.read()),
         content_type=stored.content_type,
         as_attachment=not inline,
         filename=stored.name,

@@ -7,7 +7,6 @@ from django.urls import reverse
 from teleservices import services
 from tests.teleservices.conftest import pdf_bytes, png_bytes
 from vault.models import StoredFile
-from vault.services import stored_file_content
 
 
 @pytest.fixture
@@ -78,7 +77,7 @@ def test_stored_files_are_served_only_by_the_permission_checked_view(alice_clien
     assert response["Content-Type"] == "image/png"
     assert response["Cache-Control"] == "private, no-store"
     assert "sandbox" in response["Content-Security-Policy"]
-    assert b"".join(response.streaming_content) == stored_file_content(stored)
+    assert b"".join(response.streaming_content) == stored.read()
 
 
 def test_the_upload_field_announces_accepted_types(alice_client, report_page):

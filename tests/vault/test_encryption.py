@@ -14,7 +14,7 @@ from django.core.management import call_command
 from tests.teleservices.conftest import pdf_bytes
 from vault.files import file_check
 from vault.models import StoredFile
-from vault.services import stored_file_content, stored_file_create
+from vault.services import stored_file_create
 
 PDF = pdf_bytes()
 
@@ -39,7 +39,7 @@ def test_the_stored_bytes_reveal_nothing_and_decrypt_to_the_upload(alice):
     raw = _raw(stored)
     assert b"%PDF" not in raw
     assert len(raw) == len(content) + 12 + 16  # nonce and tag
-    assert stored_file_content(stored) == content
+    assert stored.read() == content
     assert stored.key_id == "dev"
 
 
@@ -51,7 +51,7 @@ def test_a_blob_copied_onto_another_file_does_not_decrypt(alice):
     first, second = _store(alice), _store(alice)
     second.file.save("copy", ContentFile(_raw(first)), save=True)
     with pytest.raises(InvalidTag):
-        stored_file_content(second)
+        second.read()
 
 
 def test_a_served_file_is_decrypted_and_never_sniffed(alice_client, alice):
@@ -69,12 +69,12 @@ def test_keys_are_rotated_by_reencrypting_the_older_files(alice, settings):
     stored = _store(alice)
     old_name = stored.file.name
     settings.FILE_ENCRYPTION_KEYS = {"2026": new, "2025": old}
-    assert stored_file_content(stored) == PDF  # the old key still reads it
+    assert stored.read() == PDF  # the old key still reads it
     call_command("files_reencrypt")
     stored.refresh_from_db()
     assert stored.key_id == "2026" and not stored.file.storage.exists(old_name)
     settings.FILE_ENCRYPTION_KEYS = {"2026": new}
-    assert stored_file_content(stored) == PDF
+    assert stored.read() == PDF
 
 
 def test_the_keys_are_read_from_the_environment():
@@ -93,4 +93,4 @@ def test_files_stored_before_encryption_are_still_read(alice):
     stored.file.save("plain", ContentFile(PDF), save=False)
     stored.key_id = ""
     stored.save()
-    assert stored_file_content(stored) == PDF
+    assert stored.read() == PDF
