@@ -15,9 +15,8 @@ from backoffice import access
 from backoffice.models import Note, Transition
 from gru.models import Membership
 from portal.models import User
-from teleservices import tasks as teleservices_tasks
 from teleservices.models import Case, CaseEvent, Teleservice
-from teleservices.services import case_sensitive_files_remove
+from teleservices.services import case_notify, case_sensitive_files_remove
 
 
 def _locked(case: Case) -> Case:
@@ -60,7 +59,7 @@ def case_transition(*, case: Case, transition: Transition, actor: User | None, c
         case.department_id, case.assignee = transition.assigns_department_id, None
         fields += ["department", "assignee"]
     case.save(update_fields=fields)
-    event = CaseEvent.objects.create(
+    CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.STATUS_CHANGED,
         actor=actor,
@@ -68,8 +67,10 @@ def case_transition(*, case: Case, transition: Transition, actor: User | None, c
         comment=comment,
         detail=transition.label,
     )
-    if transition.notifies_citizen or transition.asks_completion:
-        transaction.on_commit(lambda: teleservices_tasks.case_status_notify_task.delay(event.pk))
+    if transition.asks_completion:
+        case_notify(case=case, event="case_information_requested", comment=comment)
+    elif transition.notifies_citizen:
+        case_notify(case=case, event="case_status_changed", status=transition.target.citizen_label, comment=comment)
     if transition.target.is_terminal:
         case = case_sensitive_files_remove(case=case)
     return case

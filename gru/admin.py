@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from gru.models import Department, Membership, Organisation
+from gru.models import Department, Membership, Notification, Organisation
+from gru.notifications import notifications_retry
 
 
 @admin.register(Organisation)
@@ -52,3 +55,34 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["department", "role"]
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user", "department"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, to follow what was sent and queue failed notifications again once their cause is fixed. Rows are
+    written by the code only."""
+
+    list_display = ["created_at", "event", "channel", "address", "recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel", "event"]
+    search_fields = ["address", "recipient__email", "subject"]
+    date_hierarchy = "created_at"
+    list_select_related = ["recipient"]
+    actions = ["retry"]
+    exclude = ["attachments"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("gru.change_notification")
+
+    @admin.action(description=_("Send the selected failed notifications again"), permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = notifications_retry(notifications=queryset)
+        message = ngettext("%(count)d notification queued again.", "%(count)d notifications queued again.", count) % {
+            "count": count
+        }
+        self.message_user(request, message)

@@ -1,20 +1,35 @@
-"""Emails rendered from templates: `<name>_subject.txt`, `<name>.txt` and, when it exists, `<name>.html`."""
+"""Emails rendered from templates: `<name>_subject.txt`, `<name>.txt` and `<name>.html`. The one place that renders
+them; the outbox (gru.notifications) gives them their context and sends them."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
-from gru.models import Organisation
+
+def email_subject(*, template: str, context: dict[str, Any]) -> str:
+    """The subject on one line, however the template wraps it."""
+    return " ".join(render_to_string(f"{template}_subject.txt", context).split())
 
 
-def email_send(*, template: str, context: dict[str, Any], to: list[str]) -> None:
-    context = {"organisation": Organisation.objects.current(), **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=to)
-    try:
-        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    except TemplateDoesNotExist:
-        pass
-    message.send()
+def email_message(
+    *,
+    template: str,
+    context: dict[str, Any],
+    subject: str,
+    to: list[str],
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+    headers: dict[str, str] | None = None,
+) -> EmailMultiAlternatives:
+    """The email, text and HTML, with its attachments as (name, content, MIME type)."""
+    message = EmailMultiAlternatives(
+        subject,
+        render_to_string(f"{template}.txt", context),
+        to=to,
+        headers=headers,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    for name, content, mime in attachments:
+        message.attach(name, content, mime)
+    return message

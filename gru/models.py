@@ -1,7 +1,8 @@
-"""The organisation: the collectivité, its departments and the agents' memberships."""
+"""The organisation (the collectivité, its departments and the agents' memberships) and the notifications outbox."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -10,8 +11,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from gru.colours import contrast_ratio
@@ -152,3 +156,91 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.department} ({self.get_role_display()})"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def pending(self) -> NotificationQuerySet:
+        return self.filter(status=Notification.Status.PENDING)
+
+    def due(self, now: datetime.datetime) -> NotificationQuerySet:
+        """Pending and whose next attempt has come."""
+        return self.pending().filter(next_attempt_at__lte=now)
+
+    def in_space_of(self, user: User) -> NotificationQuerySet:
+        """What the citizen reads in their space, newest first."""
+        return self.filter(recipient=user, channel=Notification.Channel.SPACE).order_by("-created_at", "-pk")
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message to one person through one channel, written in the transaction of the change it tells about (the
+    outbox): a task sends it after the commit, the sweeper queues it again if that task was lost, and the row says
+    whether it went. Its context holds plain JSON values only, rendered when it is sent."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("email")
+        SMS = "sms", _("text message")
+        SPACE = "space", _("citizen space")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to send")
+        SENT = "sent", pgettext_lazy("notification", "sent")  # feminine in French, unlike a letter
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    address = models.CharField(
+        _("address"), max_length=254, blank=True, help_text=_("The email address or phone number it goes to.")
+    )
+    event = models.CharField(_("event"), max_length=60)
+    template = models.CharField(max_length=200)
+    context = models.JSONField(default=dict, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    attachments = models.ManyToManyField(
+        "vault.StoredFile", blank=True, related_name="notifications", verbose_name=_("attachments")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+    sent_at = models.DateTimeField(pgettext_lazy("notification", "sent on"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read on"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The sweeper's query: pending rows whose next attempt has come.
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="notification_pending_due"),
+            # The citizen's unread notifications, newest first, on every visit of their space.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=Q(channel="space", read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel="space", recipient__isnull=False) | (~Q(channel="space") & ~Q(address="")),
+                name="notification_has_somewhere_to_go",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="notification_sent_has_its_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.address or self.recipient} ({self.get_channel_display()})"

@@ -234,6 +234,12 @@ CLAMAV_HOST = env("CLAMAV_HOST", default="127.0.0.1")
 CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
 CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=30)
 
+# Letters carrying a decision or an attestation are signed (PAdES) with this PKCS#12 certificate and key; empty: they
+# are produced unsigned, and the admin says so. An RFC 3161 time-stamping authority is asked for a timestamp when set.
+LETTER_SIGNING_P12 = env("LETTER_SIGNING_P12", default="")
+LETTER_SIGNING_PASSWORD = env("LETTER_SIGNING_PASSWORD", default="")
+LETTER_TSA_URL = env("LETTER_TSA_URL", default="")
+
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
@@ -247,6 +253,16 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="GRU <ne-pas-repondre@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds: a mail server that stops answering fails the attempt (retried later) instead of holding a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# Text messages (gru.sms): the console in development, a JSON-over-HTTPS provider in production.
+SMS_ENABLED = env.bool("SMS_ENABLED", default=False)
+SMS_BACKEND = env("SMS_BACKEND", default="gru.sms.ConsoleBackend" if DEBUG else "gru.sms.HttpBackend")
+SMS_API_URL = env("SMS_API_URL", default="")
+SMS_API_KEY = env("SMS_API_KEY", default="")
+SMS_SENDER = env("SMS_SENDER", default="")
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
 
 # Security headers. HTTPS-only settings follow SECURE (on by default when DEBUG is off).
 SECURE = env.bool("SECURE", default=not DEBUG)
@@ -285,6 +301,15 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queueing a task tries the broker twice at once, then gives up (instead of retrying for seconds while a citizen's
+# request waits): what could not be queued is queued again by the sweepers (notifications, antivirus scans).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {
@@ -315,13 +340,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vault.tasks.stored_files_scan_pending_task",
         "schedule": crontab(minute="*/10"),
     },
+    "render-letters-whose-generation-was-lost": {
+        "task": "letters.tasks.letters_render_stale_task",
+        "schedule": crontab(minute="5-59/10"),
+    },
     "purge-exports-of-more-than-a-day": {
         "task": "backoffice.tasks.exports_purge_task",
         "schedule": crontab(minute=47),
     },
+    "queue-notifications-whose-task-was-lost": {
+        "task": "gru.tasks.notifications_sweep_task",
+        "schedule": crontab(),  # every minute
+    },
 }
 
 HOUSEHOLD_INVITATION_VALIDITY = timedelta(days=env.int("HOUSEHOLD_INVITATION_DAYS", default=14))
+# Regional public holidays on top of France's (deadlines, appointments): "57" (or "6AE") for Alsace-Moselle, "971"…
+PUBLIC_HOLIDAYS_SUBDIVISION = env("PUBLIC_HOLIDAYS_SUBDIVISION", default="")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Beaulieu-demo-2026")
 DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXPGRUDEMOBEAULIEU2")
@@ -332,5 +367,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+        # WeasyPrint's steps, at every letter; its errors (a PDF/UA rule broken) stay on "weasyprint".
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

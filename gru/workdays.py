@@ -1,26 +1,37 @@
 """Working days of a French collectivité: Monday to Friday, French public holidays excluded.
 
 Deadlines of requests are counted in working days (the téléservice's processing days), and appointments close on
-public holidays. The `holidays` package knows France's holidays, Alsace-Moselle's extra days included by subdivision.
+public holidays. The `holidays` package knows France's holidays, and the extra days of a region by subdivision
+(settings.PUBLIC_HOLIDAYS_SUBDIVISION: "57" for Alsace-Moselle's Good Friday and St Stephen's Day).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from functools import cache
+from types import MappingProxyType
 
 import holidays
+from django.conf import settings
 
 SATURDAY = 5
 
 
 @cache
-def _public_holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("FR", years=year))
+def _public_holidays(year: int, subdivision: str) -> Mapping[datetime.date, str]:
+    """A plain read-only mapping: a `holidays` object asked about another year would compute that year in place."""
+    days = holidays.France(years=year, subdiv=subdivision or None, language="fr")
+    return MappingProxyType(dict(days))
+
+
+def public_holidays(year: int) -> Mapping[datetime.date, str]:
+    """The public holidays of a year, by date, with their French names (computed once a year and subdivision)."""
+    return _public_holidays(year, settings.PUBLIC_HOLIDAYS_SUBDIVISION)
 
 
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < SATURDAY and day not in _public_holidays(day.year)
+    return day.weekday() < SATURDAY and day not in public_holidays(day.year)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:

@@ -1,5 +1,18 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger("letters")
 
 
 class LettersConfig(AppConfig):
     name = "letters"
+    verbose_name = _("Letters")
+
+    def ready(self) -> None:
+        if not settings.LETTER_SIGNING_P12:
+            logger.warning(
+                "No signing certificate (LETTER_SIGNING_P12 is empty): decisions and attestations are sent unsigned."
+            )

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from letters import views
+
 app_name = "letters"
-urlpatterns: list = []
+urlpatterns = [
+    path("verifier/", views.verify_start, name="verify_start"),
+    path("verifier/<str:code>/", views.verify, name="verify"),
+]

@@ -5,6 +5,8 @@ from typing import Any
 
 import phonenumbers
 from django import forms
+from django.conf import settings
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,10 +59,19 @@ class SignupForm(forms.Form):
         user.save(update_fields=["first_name", "last_name"])
 
 
+def is_mobile(e164: str) -> bool:
+    """Whether a number (E.164) can receive text messages."""
+    kind = phonenumbers.number_type(phonenumbers.parse(e164))
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+NOTIFICATION_FIELDS = ("notify_by_email", "notify_by_sms")
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "birth_date", "phone", "preferred_channel"]
+        fields = ["first_name", "last_name", "birth_date", "phone", "preferred_channel", *NOTIFICATION_FIELDS]
         widgets = {
             "first_name": forms.TextInput({"autocomplete": "given-name"}),
             "last_name": forms.TextInput({"autocomplete": "family-name"}),
@@ -68,6 +79,7 @@ class ProfileForm(forms.ModelForm):
             "phone": forms.TextInput({"autocomplete": "tel", "type": "tel"}),
             "preferred_channel": forms.RadioSelect,
         }
+        labels = {"notify_by_email": _("By email"), "notify_by_sms": _("By text message, on my mobile phone")}
         help_texts = {"phone": _("A French number, for example 06 12 34 56 78."), "birth_date": DATE_HINT}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -78,6 +90,14 @@ class ProfileForm(forms.ModelForm):
             for name in User.CERTIFIED_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Certified by FranceConnect: it cannot be changed here.")
+        if not settings.SMS_ENABLED:  # no text message is sent: the choice is not offered
+            del self.fields["notify_by_sms"]
+
+    def profile_fields(self) -> list[BoundField]:
+        return [self[name] for name in self.fields if name not in NOTIFICATION_FIELDS]
+
+    def notification_fields(self) -> list[BoundField]:
+        return [self[name] for name in NOTIFICATION_FIELDS if name in self.fields]
 
     def clean_birth_date(self) -> datetime.date | None:
         value = self.cleaned_data["birth_date"]
@@ -91,8 +111,13 @@ class ProfileForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("preferred_channel") == User.Channel.SMS and not data.get("phone"):
+        if "phone" not in data:  # not a phone number: its own error says so
+            return data
+        wants_sms = data.get("preferred_channel") == User.Channel.SMS or data.get("notify_by_sms")
+        if wants_sms and not data["phone"]:
             self.add_error("phone", _("Enter a mobile phone number to be contacted by text message."))
+        elif data.get("notify_by_sms") and not is_mobile(data["phone"]):
+            self.add_error("phone", _("Text messages need a mobile number, for example 06 12 34 56 78."))
         return data
 
 

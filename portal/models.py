@@ -80,6 +80,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_channel = models.CharField(
         _("preferred contact channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
+    notify_by_email = models.BooleanField(
+        _("notifications by email"),
+        default=True,
+        help_text=_("The acknowledgement of a request and requests for information are emailed in any case."),
+    )
+    notify_by_sms = models.BooleanField(
+        _("notifications by text message"),
+        default=False,
+        help_text=_("Only the short messages that cannot wait: information asked on a request, a document expiring."),
+    )
     franceconnect_sub = models.CharField(max_length=255, unique=True, null=True, blank=True, editable=False)
     identity_certified_at = models.DateTimeField(
         _("identity certified by FranceConnect on"), null=True, blank=True, editable=False

@@ -12,19 +12,30 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gru.notifications import notify
 from portal.models import Household, HouseholdInvitation, HouseholdMember, User
-from portal.tasks import invitation_send_task
 
-PROFILE_FIELDS = ("first_name", "last_name", "birth_date", "phone", "preferred_channel")
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "phone",
+    "preferred_channel",
+    "notify_by_email",
+    "notify_by_sms",
+)
 
 
 @transaction.atomic
 def profile_update(*, user: User, data: dict[str, Any]) -> User:
-    """Change the profile; names and birth date certified by FranceConnect stay as certified."""
-    editable = [f for f in PROFILE_FIELDS if not (user.is_identity_certified and f in User.CERTIFIED_FIELDS)]
+    """Change the profile fields given; names and birth date certified by FranceConnect stay as certified."""
+    editable = [
+        f for f in PROFILE_FIELDS if f in data and not (user.is_identity_certified and f in User.CERTIFIED_FIELDS)
+    ]
     for field in editable:
         setattr(user, field, data[field])
     user.save(update_fields=editable)
@@ -104,13 +115,19 @@ def household_leave(*, user: User) -> None:
 
 @transaction.atomic
 def household_invitation_send(*, household: Household, invited_by: User, email: str) -> HouseholdInvitation:
+    """Invite an adult to join the household: the link is emailed to them, whether they have an account or not."""
     invitation = HouseholdInvitation.objects.create(
         household=household,
         invited_by=invited_by,
         email=email.lower(),
         expires_at=timezone.now() + settings.HOUSEHOLD_INVITATION_VALIDITY,
     )
-    transaction.on_commit(lambda: invitation_send_task.delay(invitation.pk))
+    notify(
+        event="household_invitation",
+        email=invitation.email,
+        context={"inviter": invited_by.get_full_name(), "expires_at": invitation.expires_at},
+        url=reverse("portal:invitation_accept", args=[invitation.token]),
+    )
     return invitation
 
 

@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.space, name="space"),
     path("profil/", views.profile, name="profile"),
+    path("notifications/", views.notifications, name="notifications"),
     path("foyer/", views.household, name="household"),
     path("foyer/adresse/", views.household_address, name="household_address"),
     path("foyer/membres/ajouter/", views.member_add, name="member_add"),

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from gru.models import Notification
+from gru.notifications import notifications_mark_read
 from portal import services
 from portal.forms import AddressForm, HouseholdCreateForm, HouseholdMemberForm, InvitationForm, ProfileForm
 from portal.models import Household, HouseholdInvitation, HouseholdMember
@@ -17,6 +20,8 @@ from teleservices.models import Case
 
 GET_POST = require_http_methods(["GET", "POST"])
 SPACE_REQUESTS = 5  # the latest requests shown in "Mon espace"
+SPACE_NOTIFICATIONS = 5  # the latest unread notifications shown there
+NOTIFICATIONS_PER_PAGE = 20
 
 
 def _own_household(request: HttpRequest) -> Household:
@@ -28,7 +33,24 @@ def _own_household(request: HttpRequest) -> Household:
 def space(request: HttpRequest) -> HttpResponse:
     household = Household.objects.of(request.user).prefetch_related("members").first()
     requests = Case.objects.visible_to_citizen(request.user).select_related("teleservice", "status")[:SPACE_REQUESTS]
-    return render(request, "portal/space.html", {"household": household, "requests": requests})
+    unread = Notification.objects.in_space_of(request.user).unread()
+    context = {
+        "household": household,
+        "requests": requests,
+        "unread": unread[:SPACE_NOTIFICATIONS],
+        "unread_count": unread.count(),
+    }
+    return render(request, "portal/space.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Mes notifications, newest first: seeing them marks them read (this page still shows them as new)."""
+    listed = Notification.objects.in_space_of(request.user)
+    page = Paginator(listed, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    notifications_mark_read(user=request.user, notifications=list(page))  # the page keeps the rows as loaded
+    return render(request, "portal/notifications.html", {"page": page})
 
 
 @login_required

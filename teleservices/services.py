@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +12,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gru.models import Membership
+from gru.models import Membership, Notification
+from gru.notifications import notify
 from gru.workdays import add_working_days
 from portal.models import Household, User
-from teleservices import tasks
 from teleservices.definition import FieldDef, FormDefinition, definition_errors, definition_from_rows
 from teleservices.filling import answer_files, document_about, file_answer, prefill_answers, vault_member
 from teleservices.models import Case, CaseEvent, FormVersion, Message, Teleservice
@@ -203,8 +202,21 @@ def case_submit(*, case: Case) -> Case:
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.SUBMITTED, actor=case.filed_by or case.user, status=case.status
     )
-    transaction.on_commit(lambda: tasks.case_acknowledge_task.delay(case.pk))
+    case_notify(case=case, event="case_received", submitted_at=case.submitted_at)
     return case
+
+
+def case_notify(*, case: Case, event: str, **context: Any) -> list[Notification]:
+    """Tell the applicant about their request (gru.notifications.EVENTS), in the transaction of the change: its
+    account, or the email address given at the counter by someone without one."""
+    name = case.applicant_first_name or (case.user.get_short_name() if case.user else "")
+    return notify(
+        event=event,
+        user=case.user,
+        email=case.contact_email,
+        context={"name": name, "title": case.teleservice.title, "reference": case.reference, **context},
+        url=case.get_absolute_url(),
+    )
 
 
 def _keep_only_answered_files(case: Case) -> None:
@@ -258,13 +270,13 @@ def _uploads_into_vault(case: Case) -> None:
 
 @transaction.atomic
 def case_message_post(*, case: Case, author: User, body: str, files: list[CheckedFile], from_agent: bool) -> Message:
-    """A message in the case's thread; the other side is told by email."""
+    """A message in the case's thread; the citizen is told of the agents' messages (to read them in their space)."""
     message = Message.objects.create(case=case, author=author, body=body, from_agent=from_agent)
     for checked in files:
         message.attachments.add(stored_file_create(owner=author, checked=checked))
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.MESSAGE, actor=author)
     if from_agent:
-        transaction.on_commit(lambda: tasks.case_message_notify_task.delay(message.pk))
+        case_notify(case=case, event="case_message")
     return message
 
 
@@ -284,17 +296,17 @@ def case_complete(*, case: Case, author: User, body: str, files: list[CheckedFil
 
 @transaction.atomic
 def drafts_remind(*, now: datetime.datetime, days_before: int = 3) -> int:
-    """Email the owners of drafts about to expire (once per draft); returns how many were reminded."""
+    """Tell the owners of drafts about to expire (once per draft); returns how many were reminded."""
     drafts = list(
         Case.objects.drafts()
-        .select_for_update(skip_locked=True)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("user", "teleservice")
         .filter(filed_by__isnull=True)  # an agent's draft for someone is the agent's to finish
         .filter(draft_reminded_at__isnull=True, draft_expires_at__lte=now + datetime.timedelta(days=days_before))
-        .values_list("pk", flat=True)
     )
-    Case.objects.filter(pk__in=drafts).update(draft_reminded_at=now)
-    for pk in drafts:
-        transaction.on_commit(partial(tasks.draft_reminder_task.delay, pk))
+    Case.objects.filter(pk__in=[case.pk for case in drafts]).update(draft_reminded_at=now)
+    for case in drafts:
+        case_notify(case=case, event="draft_expiring", expires_at=case.draft_expires_at)
     return len(drafts)
 
 

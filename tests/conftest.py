@@ -7,6 +7,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import translation
 
+from gru import sms
 from portal import services
 from portal.models import HouseholdMember, User
 from teleservices import demo as teleservices_demo
@@ -18,6 +19,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.servers import redis_server, smtp_server  # noqa: F401 (fixtures)
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
 
@@ -54,6 +56,14 @@ def _private_media(settings, tmp_path):
 def _french():
     """Each test starts in French, whatever language an earlier request of the same thread activated."""
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """Text messages are kept in memory (gru.sms.outbox), empty at the start of each test, like mail.outbox."""
+    settings.SMS_BACKEND = "gru.sms.LocmemBackend"
+    sms.outbox.clear()
+    return sms.outbox
 
 
 @pytest.fixture(autouse=True)

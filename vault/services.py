@@ -10,10 +10,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.access import instructs
+from gru.models import Notification
+from gru.notifications import notify
 from portal.models import HouseholdMember, User
 from vault import antivirus, crypto, tasks
 from vault.files import CheckedFile
@@ -143,9 +146,11 @@ def document_upload(
 
 
 def stored_files_delete_unused(*, files: Sequence[StoredFile]) -> None:
-    """Delete the files that no request, message or document holds any more, from the storage too."""
+    """Delete the files that no request, message, document or notification still to send holds any more, from the
+    storage too."""
     for stored in files:
-        if not (stored.cases.exists() or stored.messages.exists() or stored.documents.exists()):
+        holders = (stored.cases, stored.messages, stored.documents, stored.notifications.pending())
+        if not any(holder.exists() for holder in holders):
             stored.file.delete(save=False)
             stored.delete()
 
@@ -167,14 +172,14 @@ def documents_remind_expiry(*, now: datetime.datetime, days_before: int = EXPIRY
     today = timezone.localdate(now)
     with transaction.atomic():
         expiring = list(
-            Document.objects.select_for_update(skip_locked=True)
+            Document.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("owner", "type", "member")
             .filter(status=Document.Status.VERIFIED, expiry_reminded_at__isnull=True)
             .filter(valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=days_before))
-            .values_list("pk", flat=True)
         )
-        Document.objects.filter(pk__in=expiring).update(expiry_reminded_at=now)
-        for pk in expiring:
-            transaction.on_commit(partial(tasks.document_expiry_notify_task.delay, pk))
+        Document.objects.filter(pk__in=[document.pk for document in expiring]).update(expiry_reminded_at=now)
+        for document in expiring:
+            document_notify(document=document, event="document_expiring")
     return len(expiring)
 
 
@@ -197,8 +202,20 @@ def document_refuse(*, document: Document, agent: User, reason: str) -> Document
     document.status, document.refusal_reason = Document.Status.REFUSED, reason.strip()
     document.verified_by, document.verified_at = agent, timezone.now()
     document.save(update_fields=["status", "refusal_reason", "verified_by", "verified_at"])
-    transaction.on_commit(partial(tasks.document_refused_notify_task.delay, document.pk))
+    document_notify(document=document, event="document_refused")
     return document
+
+
+def document_notify(*, document: Document, event: str) -> list[Notification]:
+    """Tell the owner about one of their documents (gru.notifications.EVENTS), in the transaction of the change."""
+    context = {
+        "name": document.owner.get_short_name(),
+        "label": document.type.label,
+        "person": str(document.member) if document.member else "",
+        "valid_until": document.valid_until,
+        "reason": document.refusal_reason,
+    }
+    return notify(event=event, user=document.owner, context=context, url=reverse("vault:documents"))
 
 
 def _check_instructs(agent: User, citizen: User) -> None:

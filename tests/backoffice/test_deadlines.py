@@ -20,6 +20,13 @@ def test_public_holidays_and_weekends_are_not_working_days():
     assert is_working_day(datetime.date(2026, 12, 24))
 
 
+def test_alsace_moselle_holidays_count_where_configured(settings):
+    good_friday = datetime.date(2027, 3, 26)
+    assert is_working_day(good_friday)
+    settings.PUBLIC_HOLIDAYS_SUBDIVISION = "57"
+    assert not is_working_day(good_friday)
+
+
 def test_adding_working_days_skips_a_holiday_and_a_weekend():
     # Thursday 24 December + 2 working days: Friday 25 is Christmas, then the weekend: Tuesday 29.
     assert add_working_days(datetime.date(2026, 12, 24), 2) == datetime.date(2026, 12, 29)

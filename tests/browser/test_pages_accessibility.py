@@ -37,6 +37,7 @@ CITIZEN = [
     "/compte/2fa/",
     "/espace/documents/",
     "/espace/documents/ajouter/",
+    "/espace/notifications/",
 ]
 
 
@@ -129,6 +130,21 @@ def test_the_procedure_pages_have_no_violation_and_fit_a_phone(page, alice, tele
             expect(page.locator("h1")).to_have_count(1)
             assert_accessible(page)
             assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+
+
+def test_the_space_with_unread_notifications_and_the_notification_choices_have_no_violation(
+    page, alice, teleservices, settings
+):
+    settings.SMS_ENABLED = True  # the profile offers text messages too
+    _alice_requests(alice, teleservices)
+    sign_in(page, alice.email)
+    expect(page.locator(".notification--unread")).to_have_count(1)  # the acknowledgement of her report
+    for path in ("/espace/", "/espace/notifications/", "/espace/profil/"):
+        page.goto(path)
+        expect(page.locator("h1")).to_have_count(1)
+        assert_accessible(page)
+    page.goto("/espace/")
+    expect(page.locator(".notification--unread")).to_have_count(0)  # seen on the notifications page
 
 
 def test_the_administrators_preview_has_no_violation(page, dave, teleservices):

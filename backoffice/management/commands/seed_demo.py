@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from appointments import demo as appointments_demo
 from backoffice import demo as backoffice_demo
 from gru import demo as organisation_demo
 from portal import demo as portal_demo
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         teleservices_demo.seed_requests(users["alice@example.org"], teleservices)
         vault_demo.seed_documents(users["alice@example.org"])
         backoffice_demo.seed_cases(users, teleservices)
+        appointments_demo.seed(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready for {organisation.name}."))
         self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
         for email in users:

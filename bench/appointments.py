@@ -1,0 +1,230 @@
+"""Slot search latency and concurrent booking throughput, in-process against PostgreSQL (no web server: what is
+measured is slots_for and appointment_book, which the pages call).
+
+A new database (`gru_bench_appointments`) at each run: 20 agendas with a town hall's opening hours and 1 to 3 desks,
+one 20-minute type, and 5,000 appointments spread over the next 90 days. Then:
+  - slot search: `slots_for` over 90 days across the 20 agendas (the agendas read with `Agenda.objects.offering`,
+    as a page would), `--searches` times; median and 95th percentile (target: p95 ≤ 50 ms), then again with the
+    garbage collector's long-lived objects frozen (gc.freeze(), as a gunicorn worker could once the app is loaded);
+  - booking: `--bookers` threads (each with its own connection) booking at once, each citizen once, on the slots of
+    the next days, where they collide; bookings per second, refusals, and a check that no slot holds more
+    appointments than desks.
+Usage:
+    .venv/bin/python bench/appointments.py [--searches 300] [--bookers 50] [--attempts 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import json
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/gru_bench_appointments")
+AGENDAS = 20
+APPOINTMENTS = 5_000
+HORIZON = datetime.timedelta(days=90)
+# A town hall's week: mornings Monday to Friday, afternoons but Wednesday's, Saturday mornings.
+RULES = [([0, 1, 2, 3, 4], "08:30", "12:00"), ([0, 1, 3, 4], "13:30", "17:00"), ([5], "09:00", "12:00")]
+
+
+def setup_database() -> None:
+    """The bench database, dropped and migrated afresh."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    database = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname="postgres", autocommit=True
+    ) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database["NAME"])))
+    call_command("prepare_services", verbosity=0)
+    call_command("migrate", verbosity=0)
+
+
+def seed(citizens: int) -> Any:
+    """The agendas, the type, the citizens, and APPOINTMENTS appointments on random free desks of the 90 days."""
+    from appointments.models import Agenda, Appointment, AppointmentType, OpeningRule
+    from appointments.slots import slots_for
+    from gru.models import Department, Organisation
+    from portal.models import User
+
+    organisation = Organisation.objects.create(name="Ville de Beaulieu-sur-Loire")
+    department = Department.objects.create(organisation=organisation, name="État civil", slug="etat-civil")
+    type = AppointmentType.objects.create(slug="passeport", label="Passeport", duration_minutes=20, max_upcoming=1)
+    agendas = Agenda.objects.bulk_create(
+        Agenda(department=department, name=f"Guichet {n + 1}", place=f"Mairie, guichet {n + 1}") for n in range(AGENDAS)
+    )
+    for n, agenda in enumerate(agendas):
+        for weekdays, opens, closes in RULES:
+            rule = OpeningRule.objects.create(
+                agenda=agenda,
+                weekdays=weekdays,
+                start_time=datetime.time.fromisoformat(opens),
+                end_time=datetime.time.fromisoformat(closes),
+                capacity=1 + n % 3,
+            )
+            rule.types.add(type)
+    users = User.objects.bulk_create(
+        User(email=f"usager{n}@example.org", last_name=f"Usager {n}") for n in range(APPOINTMENTS + citizens)
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    desks = [
+        (slot, desk)
+        for slot in slots_for(type=type, agendas=agendas, start=now, end=now + HORIZON)
+        for desk in range(slot.capacity)
+    ]
+    chosen = random.Random(2027).sample(desks, APPOINTMENTS)  # noqa: S311 (a reproducible spread, not a secret)
+    Appointment.objects.bulk_create(
+        Appointment(type=type, agenda=slot.agenda, citizen=user, start=slot.start, end=slot.end, desk=desk)
+        for (slot, desk), user in zip(chosen, users, strict=False)
+    )
+    return type, users[APPOINTMENTS:]
+
+
+def search(type: Any, count: int) -> dict[str, float]:
+    from appointments.models import Agenda
+    from appointments.slots import slots_for
+
+    durations, cpu, found = [], [], 0
+    for _ in range(count):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        now = datetime.datetime.now(datetime.UTC)
+        found = len(slots_for(type=type, agendas=Agenda.objects.offering(type), start=now, end=now + HORIZON))
+        durations.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    quantiles = statistics.quantiles(durations, n=100)
+    return {
+        "searches": count,
+        "slots": found,
+        "p50_ms": round(quantiles[49], 1),
+        "p95_ms": round(quantiles[94], 1),
+        "python_cpu_p50_ms": round(statistics.median(cpu), 1),
+    }
+
+
+def book(type: Any, citizens: list[Any], bookers: int, attempts: int) -> dict[str, Any]:
+    """`bookers` threads released together, each booking `attempts` times (a new citizen each time) a random slot
+    among those of the next days, so that they collide."""
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from appointments.models import Agenda
+    from appointments.services import appointment_book
+    from appointments.slots import slots_for
+
+    now = datetime.datetime.now(datetime.UTC)
+    agendas = list(Agenda.objects.all())
+    targets = slots_for(type=type, agendas=agendas, start=now, end=now + datetime.timedelta(days=4))
+    barrier, lock = threading.Barrier(bookers), threading.Lock()
+    outcomes: Counter[str] = Counter()
+
+    def work(n: int) -> None:
+        picker = random.Random(n)  # noqa: S311 (reproducible choices)
+        try:
+            barrier.wait()
+            for citizen in citizens[n * attempts : (n + 1) * attempts]:
+                slot = picker.choice(targets)
+                try:
+                    appointment_book(type=type, agenda=slot.agenda, start=slot.start, citizen=citizen)
+                    outcome = "booked"
+                except ValidationError:
+                    outcome = "refused"
+                with lock:
+                    outcomes[outcome] += 1
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(bookers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    return {
+        "bookers": bookers,
+        "slots_targeted": len(targets),
+        "attempts": bookers * attempts,
+        "booked": outcomes["booked"],
+        "refused": outcomes["refused"],
+        "seconds": round(seconds, 2),
+        "attempts_per_second": round(bookers * attempts / seconds, 1),
+        "bookings_per_second": round(outcomes["booked"] / seconds, 1),
+        "overbooked_slots": overbooked(),
+    }
+
+
+def overbooked() -> int:
+    """Slots holding more appointments than their rule's desks (one type on an aligned grid: same start, same slot)."""
+    from appointments.models import Appointment, OpeningRule
+
+    capacity = dict(OpeningRule.objects.values_list("agenda_id", "capacity").distinct())
+    held = Counter(Appointment.objects.occupying().values_list("agenda_id", "start"))
+    return sum(1 for (agenda_id, _start), count in held.items() if count > capacity[agenda_id])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--searches", type=int, default=300, help="slot searches timed")
+    parser.add_argument("--bookers", type=int, default=50, help="concurrent booking threads (one connection each)")
+    parser.add_argument("--attempts", type=int, default=40, help="bookings each booker attempts")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]  # the machine's other work shows in the latencies: compare runs at a similar load
+    setup_database()
+    type, citizens = seed(args.bookers * args.attempts)
+    search(type, 10)  # warm-up: connection, caches of holidays and time zones
+    searching = search(type, args.searches)
+    # A search builds ~24,000 slots: the garbage collector's full collections then walk every object of the process
+    # (~120 ms with Django and the apps loaded), which is the tail of the latencies. Frozen once the app is loaded,
+    # as a gunicorn hook would do it, those collections skip the long-lived objects.
+    gc.freeze()
+    frozen = search(type, args.searches)
+    gc.unfreeze()
+    booking = book(type, citizens, args.bookers, args.attempts)
+    print(f"slot search, 90 days x {AGENDAS} agendas, {APPOINTMENTS} appointments: {searching['slots']} slots")
+    for label, result in (("", searching), ("gc.freeze(): ", frozen)):
+        print(
+            f"  {label}p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms over {result['searches']} searches "
+            f"(Python CPU p50 {result['python_cpu_p50_ms']} ms)"
+        )
+    print(f"  load average before the run: {load:.2f}")
+    print(
+        f"booking, {booking['bookers']} concurrent bookers on {booking['slots_targeted']} slots: "
+        f"{booking['booked']} booked, {booking['refused']} refused in {booking['seconds']} s"
+    )
+    print(
+        f"  {booking['bookings_per_second']} bookings/s ({booking['attempts_per_second']} attempts/s), "
+        f"overbooked slots: {booking['overbooked_slots']}"
+    )
+    folder = ROOT / "bench" / "results"
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    (folder / f"appointments-{stamp}.json").write_text(
+        json.dumps(
+            {"load_average": load, "search": searching, "search_gc_frozen": frozen, "booking": booking}, indent=2
+        )
+    )
+    return 1 if booking["overbooked_slots"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,194 @@
+"""Template letters (courriers types) edited by administrators, and the letters rendered from them for a request:
+a frozen text, a tagged PDF (signed for decisions and attestations) kept encrypted in the vault, and a public
+verification code.
+
+Letters sit below téléservices: a letter points up to its request with a string foreign key and reads it through the
+relation only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from teleservices.models import Teleservice
+
+# Unambiguous characters (no 0/O, 1/I/L): 31¹² ≈ 7.9 × 10¹⁷ codes, read over the phone or typed from paper.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+CODE_GROUP = 4
+SUBJECT_MAX_LENGTH = 300
+
+
+def code_normalise(text: str) -> str:
+    """A code as typed (lower case, spaces, dashes) in its stored form."""
+    return re.sub(r"[^0-9A-Za-z]", "", text).upper()
+
+
+def code_display(code: str) -> str:
+    """A code in groups of four, as printed: 7K4Q-XM2B-9HTD."""
+    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+
+
+class Kind(models.TextChoices):
+    DECISION = "decision", _("decision")
+    ATTESTATION = "attestation", _("attestation")
+    INFORMATION = "information", _("information")
+    ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement of receipt")
+
+
+# A decision or an attestation commits the collectivité: its letters carry an electronic signature.
+SIGNED_KINDS = (Kind.DECISION, Kind.ATTESTATION)
+
+
+class LetterTemplateQuerySet(models.QuerySet["LetterTemplate"]):
+    def active(self) -> LetterTemplateQuerySet:
+        return self.filter(active=True)
+
+    def for_teleservice(self, teleservice: Teleservice) -> LetterTemplateQuerySet:
+        """The templates offered on a request of this téléservice: its own ones and those for every téléservice."""
+        return self.filter(Q(teleservices=teleservice) | Q(teleservices__isnull=True)).distinct()
+
+
+class LetterTemplate(models.Model):
+    """A courrier type: its text with placeholders (letters.rendering) and what letters made from it carry."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("identifier"), max_length=60, unique=True)
+    teleservices = models.ManyToManyField(
+        "teleservices.Teleservice",
+        blank=True,
+        related_name="letter_templates",
+        verbose_name=_("online procedures"),
+        help_text=_("The procedures whose requests may receive this letter; none: every procedure."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=SUBJECT_MAX_LENGTH)
+    body = models.TextField(_("text"))
+    signed = models.BooleanField(
+        _("electronically signed"), default=False, help_text=_("Always for a decision or an attestation.")
+    )
+    department = models.ForeignKey(
+        "gru.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter_templates",
+        verbose_name=_("signing department"),
+        help_text=_("Whose signature block the letter carries; empty: the department instructing the request."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(m2m_fields=[teleservices])
+    objects = LetterTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("template letter")
+        verbose_name_plural = _("template letters")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=SIGNED_KINDS) | Q(signed=True),
+                name="letter_template_decisions_are_signed",
+                violation_error_message=_("Letters carrying a decision or an attestation are signed."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LetterQuerySet(models.QuerySet["Letter"]):
+    def sent(self) -> LetterQuerySet:
+        return self.filter(status=Letter.Status.SENT)
+
+    def generating_since(self, moment: datetime.datetime) -> LetterQuerySet:
+        """Letters still waiting for their PDF, queued before `moment`."""
+        return self.filter(status=Letter.Status.GENERATING, updated_at__lte=moment)
+
+
+class Letter(models.Model):
+    """A letter to the applicant of a request. Its text is rendered once from its template and stays as it is; its
+    PDF is generated in the background. Once sent, nothing of it changes: the services refuse it and a database
+    trigger (migration 0002) too."""
+
+    class Status(models.TextChoices):
+        # A draft: its generation failed (`error` says why); letter_update queues it again.
+        DRAFT = "draft", _("draft")
+        GENERATING = "generating", _("being generated")
+        READY = "ready", _("ready to be sent")
+        SENT = "sent", _("sent")
+
+    case = models.ForeignKey(
+        "teleservices.Case", on_delete=models.CASCADE, related_name="letters", verbose_name=_("request")
+    )
+    template = models.ForeignKey(
+        LetterTemplate, on_delete=models.PROTECT, related_name="letters", verbose_name=_("template letter")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    department = models.ForeignKey(
+        "gru.Department", on_delete=models.PROTECT, related_name="letters", verbose_name=_("signing department")
+    )
+    subject = models.CharField(_("subject"), max_length=SUBJECT_MAX_LENGTH)
+    body = models.TextField(_("text"))
+    recipient_name = models.CharField(_("recipient"), max_length=300)
+    recipient_address = models.TextField(_("recipient's address"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.GENERATING)
+    error = models.TextField(_("generation error"), blank=True)
+    pdf = models.ForeignKey(
+        "vault.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="PDF"
+    )
+    code = models.CharField(_("verification code"), max_length=CODE_LENGTH, unique=True, editable=False)
+    signature_required = models.BooleanField(_("to be signed"), default=False)
+    signed = models.BooleanField(_("signed"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("written on"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="letter_sent_has_its_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["ready", "sent"]) | Q(pdf__isnull=False), name="letter_ready_has_its_pdf"
+            ),
+            models.CheckConstraint(condition=Q(signed=False) | Q(pdf__isnull=False), name="letter_signed_has_a_pdf"),
+            models.CheckConstraint(condition=Q(error="") | Q(status="draft"), name="letter_error_only_on_drafts"),
+            models.CheckConstraint(
+                condition=Q(code__regex=rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$"), name="letter_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.display_code})"
+
+    @property
+    def display_code(self) -> str:
+        return code_display(self.code)
+
+    @property
+    def unsigned_for_want_of_certificate(self) -> bool:
+        """Generated unsigned though its template asks for a signature: no certificate was configured then."""
+        generated = self.status in (self.Status.READY, self.Status.SENT)
+        return generated and self.signature_required and not self.signed

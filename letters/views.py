@@ -1,0 +1,60 @@
+"""The public verification of letters: whoever holds a letter types its code, or scans its QR code, and sees who
+issued it, when and about what, enough to tell a real letter from a forgery and nothing more.
+
+A letter not sent answers exactly as an unknown code; lookups are limited per client (the IP address the login
+throttle uses too, behind the trusted proxies of ALLAUTH_TRUSTED_PROXY_COUNT); an anonymous visit writes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from letters.forms import VerifyForm
+from letters.models import Letter, code_normalise
+
+VERIFY_LIMIT = 20
+VERIFY_WINDOW_SECONDS = 10 * 60
+
+
+@require_GET
+def verify_start(request: HttpRequest) -> HttpResponse:
+    """The form to type a code; a valid one leads to its page."""
+    form = VerifyForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("letters:verify", code=form.cleaned_data["code"])
+    return render(request, "letters/verify.html", {"form": form})
+
+
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    if _over_limit(request):
+        response = render(request, "letters/verify.html", {"form": VerifyForm(), "limited": True}, status=429)
+        response["Retry-After"] = str(VERIFY_WINDOW_SECONDS)
+        return response
+    letter = Letter.objects.sent().select_related("department__organisation").filter(code=code_normalise(code)).first()
+    context: dict[str, Any] = {"form": VerifyForm(), "letter": letter, "looked_up": True}
+    if letter is not None:
+        context |= {"holder": masked(letter.recipient_name), "dated_on": timezone.localdate(letter.created_at)}
+    return render(request, "letters/verify.html", context, status=200 if letter else 404)
+
+
+def masked(name: str) -> str:
+    """Enough of the holder's name to match the letter in hand, not to learn it: "Alice Martin" -> "A**** M*****"."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    """Whether this client made more than VERIFY_LIMIT lookups in its current window (counted in the cache)."""
+    key = f"letters:verify:{get_adapter(request).get_client_ip(request)}"
+    if cache.add(key, 1, VERIFY_WINDOW_SECONDS):
+        return False
+    try:
+        return cache.incr(key) > VERIFY_LIMIT
+    except ValueError:  # the window ended between the two calls
+        return False
