@@ -47,6 +47,15 @@ class AppointmentTypeQuerySet(models.QuerySet["AppointmentType"]):
     def bookable_online(self) -> AppointmentTypeQuerySet:
         return self.active().filter(booking=AppointmentType.Booking.ONLINE)
 
+    def offered(self) -> AppointmentTypeQuerySet:
+        """Types some active agenda takes, by a rule still in force today or starting later (see
+        AgendaQuerySet.offering)."""
+        today = timezone.localdate()
+        rules = OpeningRule.objects.filter(types=OuterRef("pk"), agenda__is_active=True).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+        )
+        return self.filter(Exists(rules))
+
 
 class AppointmentType(models.Model):
     """A motif (passport, building permit advice…): how long it lasts, what citizens read before and after booking,

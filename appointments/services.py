@@ -1,22 +1,29 @@
-"""Writes on appointments: booking, cancelling, moving, marking the outcome; earlier-slot alerts and reminders (the
-notification layer sends them); the agendas' calendar feed token.
+"""Writes on appointments: booking, cancelling, moving, marking the outcome; earlier-slot alerts and reminders; the
+agendas' calendar feed token.
 
 Every booking or move goes through `_desk_take`: the exclusion constraint on (agenda, desk, time) is what refuses an
 overbooked slot (see Appointment), the checks before it only give clear reasons early.
+
+The citizen is told in the transaction of each change (gru.notifications outbox): booked, moved and cancelled
+appointments with their calendar event (.ics) attached, reminders 48 hours before, and the citizens waiting for an
+earlier slot when a cancellation or a move frees one.
 """
 
 from __future__ import annotations
 
 import datetime
 from itertools import groupby
+from typing import Any
 
 import psycopg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appointments.calendars import appointment_ics
 from appointments.models import (
     Agenda,
     Appointment,
@@ -26,11 +33,16 @@ from appointments.models import (
     new_feed_token,
 )
 from appointments.slots import Slot, slots_for
-from gru.models import Membership
+from gru.models import Membership, Notification
+from gru.notifications import notify
 from portal.models import User
 from teleservices.models import Case
+from vault.files import CheckedFile
+from vault.models import StoredFile
+from vault.services import stored_file_create, stored_files_delete_unused
 
 SLOT_UNAVAILABLE = "slot_unavailable"
+ICS_NAME = "rendez-vous.ics"
 
 
 def _slot_unavailable() -> ValidationError:
@@ -71,7 +83,9 @@ def appointment_book(
     appointment = Appointment(
         type=type, agenda=agenda, citizen=citizen, booked_by=booked_by, case=case, start=slot.start, end=slot.end
     )
-    return _desk_take(appointment, slot)
+    appointment = _desk_take(appointment, slot)
+    appointment_notify(appointment=appointment, event="appointment_confirmed")
+    return appointment
 
 
 def _booking_check(
@@ -193,9 +207,10 @@ def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "
     is free at once; `earlier_slot_alerts_claim` finds whom to tell."""
     now = timezone.now()
     appointment = _locked(appointment)
-    if _change_allowed(appointment, actor, now) and not reason.strip():
+    by_agent = _change_allowed(appointment, actor, now)
+    if by_agent and not reason.strip():
         raise ValidationError(_("Give the reason for cancelling: the citizen will read it."), code="reason")
-    return _transition(
+    appointment = _transition(
         appointment,
         Appointment.Status.CANCELLED,
         cancelled_at=now,
@@ -203,6 +218,9 @@ def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "
         cancel_reason=reason.strip(),
         sequence=appointment.sequence + 1,
     )
+    appointment_notify(appointment=appointment, event="appointment_cancelled", by_agent=by_agent)
+    _earlier_slot_tell(agenda=appointment.agenda, start=appointment.start, end=appointment.end, now=now)
+    return appointment
 
 
 @transaction.atomic
@@ -224,10 +242,14 @@ def appointment_move(
     slot = _offered_slot(
         type=appointment.type, agenda=agenda, start=start, now=now, by_agent=by_agent, moving=appointment
     )
+    freed = (appointment.agenda, appointment.start, appointment.end)
     appointment.agenda, appointment.start, appointment.end = agenda, slot.start, slot.end
     appointment.sequence += 1
     appointment.reminded_at = None
-    return _desk_take(appointment, slot, update_fields=["agenda", "start", "end", "sequence", "reminded_at"])
+    appointment = _desk_take(appointment, slot, update_fields=["agenda", "start", "end", "sequence", "reminded_at"])
+    appointment_notify(appointment=appointment, event="appointment_moved", previous_start=freed[1])
+    _earlier_slot_tell(agenda=freed[0], start=freed[1], end=freed[2], now=now, excluding=appointment)
+    return appointment
 
 
 @transaction.atomic
@@ -254,6 +276,21 @@ def appointments_due_for_reminder(*, now: datetime.datetime) -> AppointmentQuery
     """Appointments whose reminder is due (48 hours before; never once cancelled), for the notification layer: it
     claims each one with `appointment_reminder_claim` in the transaction that writes its message."""
     return Appointment.objects.due_for_reminder(now).select_related("type", "agenda", "citizen")
+
+
+def appointment_reminders_send(*, now: datetime.datetime) -> int:
+    """Remind the citizens whose appointment is due for it (scheduled task): each one claimed and told in its own
+    transaction, so that one failure stops nothing and a cancellation before the claim means no reminder. Returns
+    how many were sent."""
+    sent = 0
+    for pk in appointments_due_for_reminder(now=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            if not appointment_reminder_claim(appointment=Appointment(pk=pk), now=now):
+                continue  # cancelled, moved away or reminded by another worker meanwhile
+            appointment = Appointment.objects.select_related("type", "agenda__department", "citizen").get(pk=pk)
+            appointment_notify(appointment=appointment, event="appointment_reminder", calendar=False)
+            sent += 1
+    return sent
 
 
 @transaction.atomic
@@ -288,17 +325,25 @@ def earlier_slot_alert_delete(*, appointment: Appointment, citizen: User) -> Non
 
 @transaction.atomic
 def earlier_slot_alerts_claim(
-    *, agenda: Agenda, start: datetime.datetime, end: datetime.datetime, now: datetime.datetime | None = None
+    *,
+    agenda: Agenda,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    now: datetime.datetime | None = None,
+    excluding: Appointment | None = None,
 ) -> list[EarlierSlotAlert]:
     """Whom to tell now that [start, end) freed up on `agenda` (a cancellation, a move): the citizens waiting for a
-    slot earlier than their appointment's, of a type now free there at that time, not told in the last day.
+    slot earlier than their appointment's, of a type now free there at that time, not told in the last day (and
+    not the citizen of `excluding`, the appointment that was just moved away from it).
 
     The returned alerts are marked as told: call this in the transaction that writes their messages (rows already
     being claimed by another transaction are skipped, so nobody is told twice)."""
     now = now or timezone.now()
+    due = EarlierSlotAlert.objects.due(now)
+    if excluding is not None:
+        due = due.exclude(appointment=excluding)
     waiting = (
-        EarlierSlotAlert.objects.due(now)
-        .filter(appointment__start__gt=start)
+        due.filter(appointment__start__gt=start)
         .filter(
             Q(appointment__agenda=agenda) | Q(any_agenda=True, appointment__agenda__department=agenda.department_id)
         )
@@ -316,6 +361,71 @@ def earlier_slot_alerts_claim(
             told += [alert for alert in alerts_of_type if alert.appointment.start > freed[0].start]
     EarlierSlotAlert.objects.filter(pk__in=[alert.pk for alert in told]).update(last_alerted_at=now)
     return told
+
+
+def appointment_notify(
+    *, appointment: Appointment, event: str, calendar: bool = True, **context: Any
+) -> list[Notification]:
+    """Tell the citizen about their appointment (gru.notifications.EVENTS), in the transaction of the change; with
+    its calendar event attached (`calendar`), as it is now: a cancelled one tells calendars to remove it."""
+    type, agenda, citizen = appointment.type, appointment.agenda, appointment.citizen
+    attachments: list[StoredFile] = []
+    if calendar:
+        checked = CheckedFile(content=appointment_ics(appointment=appointment), mime="text/calendar", name=ICS_NAME)
+        attachments.append(stored_file_create(owner=citizen, checked=checked))
+    rows = notify(
+        event=event,
+        user=citizen,
+        context={
+            "name": citizen.get_short_name(),
+            "label": type.label,
+            "start": appointment.start,
+            "end": appointment.end,
+            "place": agenda.place,
+            "address": agenda.address,
+            "instructions": type.instructions,
+            "deadline": appointment.change_deadline,
+            "may_change": timezone.now() <= appointment.change_deadline,
+            "phone": agenda.department.phone,
+            "reason": appointment.cancel_reason,
+            **context,
+        },
+        url=reverse("appointments:appointment", args=[appointment.public_id]),
+        attachments=attachments,
+    )
+    if attachments and not any(row.channel == Notification.Channel.EMAIL for row in rows):
+        stored_files_delete_unused(files=attachments)  # no email to carry it (the citizen turned them off)
+    return rows
+
+
+def _earlier_slot_tell(
+    *,
+    agenda: Agenda,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    now: datetime.datetime,
+    excluding: Appointment | None = None,
+) -> list[EarlierSlotAlert]:
+    """Tell the citizens waiting for an earlier slot that [start, end) freed up on `agenda`, with a link to the
+    week of that slot, ready to move their appointment there."""
+    alerts = earlier_slot_alerts_claim(agenda=agenda, start=start, end=end, now=now, excluding=excluding)
+    week = timezone.localdate(start)
+    for alert in alerts:
+        waiting = alert.appointment
+        query = f"?deplacer={waiting.public_id}&lieu={agenda.pk}&semaine={week.isoformat()}"
+        notify(
+            event="earlier_slot_available",
+            user=waiting.citizen,
+            context={
+                "name": waiting.citizen.get_short_name(),
+                "label": waiting.type.label,
+                "freed_on": week,
+                "place": agenda.place,
+                "current_start": waiting.start,
+            },
+            url=reverse("appointments:slots", args=[waiting.type.slug]) + query,
+        )
+    return alerts
 
 
 @transaction.atomic

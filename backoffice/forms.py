@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice import access
 from backoffice.models import Export, SavedView, Status, Transition
-from gru.models import Membership
+from gru.models import Department, Membership
+from letters.models import SUBJECT_MAX_LENGTH, LetterTemplate
+from letters.models import Kind as LetterKind
+from portal.forms import DATE_HINT, DateInput
 from portal.models import User
 from teleservices.models import Case, CaseQuerySet, Teleservice
 from vault.models import Document
@@ -300,3 +303,31 @@ class DocumentRefusalForm(forms.Form):
 
     def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
         super().__init__(*args, prefix=f"document-{document.pk}", **kwargs)
+
+
+class LetterTemplateChoiceForm(forms.Form):
+    """The template of a letter to write on a case: those of its téléservice and those for every téléservice."""
+
+    template = forms.ModelChoiceField(label=_("Template letter"), queryset=LetterTemplate.objects.none())
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = (
+            LetterTemplate.objects.active().for_teleservice(case.teleservice).exclude(kind=LetterKind.ACKNOWLEDGEMENT)
+        )
+
+
+class LetterForm(forms.Form):
+    """The wording of a letter not sent yet (placeholders already replaced; the text is what the citizen reads)."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea({"rows": 16}))
+
+
+class LettersPrintForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    day = forms.DateField(label=_("Day"), widget=DateInput, help_text=DATE_HINT)
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments

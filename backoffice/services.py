@@ -16,7 +16,7 @@ from backoffice.models import Note, Transition
 from gru.models import Membership
 from portal.models import User
 from teleservices.models import Case, CaseEvent, Teleservice
-from teleservices.services import case_notify, case_sensitive_files_remove
+from teleservices.services import case_letter_create, case_notify, case_sensitive_files_remove
 
 
 def _locked(case: Case) -> Case:
@@ -71,6 +71,8 @@ def case_transition(*, case: Case, transition: Transition, actor: User | None, c
         case_notify(case=case, event="case_information_requested", comment=comment)
     elif transition.notifies_citizen:
         case_notify(case=case, event="case_status_changed", status=transition.target.citizen_label, comment=comment)
+    if transition.letter_template is not None:
+        case_letter_create(case=case, template=transition.letter_template, author=actor, send=True)
     if transition.target.is_terminal:
         case = case_sensitive_files_remove(case=case)
     return case

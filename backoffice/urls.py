@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice.views import board, case, citizens, dashboard, exports, intake
+from backoffice.views import agendas, board, case, citizens, dashboard, exports, intake, letters
 
 app_name = "backoffice"
 urlpatterns = [
@@ -20,10 +20,25 @@ urlpatterns = [
     path("usagers/<int:pk>/documents/ajouter/", citizens.document_add, name="document_add"),
     path("usagers/<int:pk>/documents/<uuid:public_id>/verifier/", citizens.document_verify, name="document_verify"),
     path("usagers/<int:pk>/documents/<uuid:public_id>/refuser/", citizens.document_refuse, name="document_refuse"),
+    path("agendas/", agendas.agendas, name="agendas"),
+    path("agendas/<int:pk>/", agendas.agenda, name="agenda"),
+    path("agendas/<int:pk>/reserver/", agendas.agenda_book, name="agenda_book"),
+    path("agendas/<int:pk>/reserver/usager/", agendas.agenda_book_slot, name="agenda_book_slot"),
+    path("agendas/<int:pk>/calendrier/", agendas.agenda_calendar, name="agenda_calendar"),
+    path(
+        "agendas/<int:pk>/calendrier/nouvelle-adresse/", agendas.agenda_feed_regenerate, name="agenda_feed_regenerate"
+    ),
+    path("agendas/flux/<str:token>.ics", agendas.agenda_feed, name="agenda_feed"),
+    path("rendez-vous/<uuid:public_id>/annuler/", agendas.appointment_cancel, name="appointment_cancel"),
+    path("rendez-vous/<uuid:public_id>/presence/", agendas.appointment_mark, name="appointment_mark"),
     path("dossiers/<str:reference>/", case.case_detail, name="case"),
     path("dossiers/<str:reference>/action/<int:transition_id>/", case.case_transition, name="transition"),
     path("dossiers/<str:reference>/attribution/", case.case_assign, name="assign"),
     path("dossiers/<str:reference>/message/", case.case_message, name="message"),
     path("dossiers/<str:reference>/note/", case.case_note, name="note"),
     path("dossiers/<str:reference>/partage/", case.case_share, name="share"),
+    path("dossiers/<str:reference>/courriers/", letters.letter_new, name="letter_new"),
+    path("dossiers/<str:reference>/courriers/<str:code>/", letters.letter_detail, name="letter"),
+    path("dossiers/<str:reference>/courriers/<str:code>/envoyer/", letters.letter_send, name="letter_send"),
+    path("courriers-du-jour/", letters.letters_print, name="letters_print"),
 ]

@@ -64,7 +64,8 @@ class Event:
         it: the acknowledgement of a request (accusé de réception, Code des relations entre le public et
         l'administration, L112-3: it gives the reference and the deadline), a request for information (the request
         waits for their answer, its deadline paused), and an invitation to a household (its recipient has no
-        preferences: it may be their first contact with us).
+        preferences: it may be their first contact with us), and the cancellation of an appointment (cancelled by
+        the department, the citizen would otherwise come for nothing).
     """
 
     template: str
@@ -80,10 +81,16 @@ EVENTS: dict[str, Event] = {
         "teleservices/emails/information_requested", sms="teleservices/sms/information_requested.txt", essential=True
     ),
     "case_message": Event("teleservices/emails/new_message"),
+    "case_letter": Event("teleservices/emails/letter"),
     "draft_expiring": Event("teleservices/emails/draft_reminder"),
     "document_expiring": Event("vault/emails/document_expiring", sms="vault/sms/document_expiring.txt"),
     "document_refused": Event("vault/emails/document_refused"),
     "household_invitation": Event("portal/emails/household_invitation", space=False, essential=True),
+    "appointment_confirmed": Event("appointments/emails/confirmed"),
+    "appointment_moved": Event("appointments/emails/moved"),
+    "appointment_cancelled": Event("appointments/emails/cancelled", essential=True),
+    "appointment_reminder": Event("appointments/emails/reminder", sms="appointments/sms/reminder.txt"),
+    "earlier_slot_available": Event("appointments/emails/earlier_slot"),
 }
 
 

@@ -348,6 +348,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backoffice.tasks.exports_purge_task",
         "schedule": crontab(minute=47),
     },
+    "remind-appointments-48-hours-before": {
+        "task": "appointments.tasks.appointment_reminders_task",
+        "schedule": crontab(minute="*/10"),
+    },
     "queue-notifications-whose-task-was-lost": {
         "task": "gru.tasks.notifications_sweep_task",
         "schedule": crontab(),  # every minute

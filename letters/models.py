@@ -110,6 +110,10 @@ class LetterQuerySet(models.QuerySet["Letter"]):
     def sent(self) -> LetterQuerySet:
         return self.filter(status=Letter.Status.SENT)
 
+    def sent_on(self, day: datetime.date) -> LetterQuerySet:
+        """Letters sent on this day (Europe/Paris), in the order they were sent: the day's post."""
+        return self.sent().filter(sent_at__date=day).order_by("sent_at", "pk")
+
     def generating_since(self, moment: datetime.datetime) -> LetterQuerySet:
         """Letters still waiting for their PDF, queued before `moment`."""
         return self.filter(status=Letter.Status.GENERATING, updated_at__lte=moment)
@@ -144,7 +148,7 @@ class Letter(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.GENERATING)
     error = models.TextField(_("generation error"), blank=True)
     pdf = models.ForeignKey(
-        "vault.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="PDF"
+        "vault.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="letters", verbose_name="PDF"
     )
     code = models.CharField(_("verification code"), max_length=CODE_LENGTH, unique=True, editable=False)
     signature_required = models.BooleanField(_("to be signed"), default=False)

@@ -136,7 +136,7 @@ def letter_update(*, letter: Letter, subject: str, body: str) -> Letter:
 
 
 @transaction.atomic
-def letter_send(*, letter: Letter, actor: User) -> Letter:
+def letter_send(*, letter: Letter, actor: User | None) -> Letter:
     """Send a ready letter to the applicant: from now on nothing of it changes (the database refuses it too), and its
     verification code answers on the public page."""
     letter = Letter.objects.select_for_update().get(pk=letter.pk)

@@ -6,4 +6,5 @@ app_name = "letters"
 urlpatterns = [
     path("verifier/", views.verify_start, name="verify_start"),
     path("verifier/<str:code>/", views.verify, name="verify"),
+    path("espace/courriers/", views.my_letters, name="mine"),
 ]

@@ -1,5 +1,6 @@
-"""The public verification of letters: whoever holds a letter types its code, or scans its QR code, and sees who
-issued it, when and about what, enough to tell a real letter from a forgery and nothing more.
+"""The citizen's letters ("Mes courriers"), and the public verification of letters: whoever holds a letter types its
+code, or scans its QR code, and sees who issued it, when and about what, enough to tell a real letter from a forgery
+and nothing more.
 
 A letter not sent answers exactly as an unknown code; lookups are limited per client (the IP address the login
 throttle uses too, behind the trusted proxies of ALLAUTH_TRUSTED_PROXY_COUNT); an anonymous visit writes nothing."""
@@ -9,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import get_adapter
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,9 +20,25 @@ from django.views.decorators.http import require_GET
 
 from letters.forms import VerifyForm
 from letters.models import Letter, code_normalise
+from teleservices.models import Case
 
+LETTERS_PER_PAGE = 20
 VERIFY_LIMIT = 20
 VERIFY_WINDOW_SECONDS = 10 * 60
+
+
+@login_required
+@require_GET
+def my_letters(request: HttpRequest) -> HttpResponse:
+    """The letters sent about the requests of the citizen and their household, newest first."""
+    letters = (
+        Letter.objects.sent()
+        .filter(case__in=Case.objects.visible_to_citizen(request.user))
+        .select_related("case__teleservice", "pdf")
+        .order_by("-sent_at")
+    )
+    page = Paginator(letters, LETTERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "letters/my_letters.html", {"page": page})
 
 
 @require_GET

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from appointments.models import Appointment
 from gru.models import Notification
 from gru.notifications import notifications_mark_read
 from portal import services
@@ -21,6 +22,7 @@ from teleservices.models import Case
 GET_POST = require_http_methods(["GET", "POST"])
 SPACE_REQUESTS = 5  # the latest requests shown in "Mon espace"
 SPACE_NOTIFICATIONS = 5  # the latest unread notifications shown there
+SPACE_APPOINTMENTS = 3  # the next appointments shown there
 NOTIFICATIONS_PER_PAGE = 20
 
 
@@ -34,9 +36,11 @@ def space(request: HttpRequest) -> HttpResponse:
     household = Household.objects.of(request.user).prefetch_related("members").first()
     requests = Case.objects.visible_to_citizen(request.user).select_related("teleservice", "status")[:SPACE_REQUESTS]
     unread = Notification.objects.in_space_of(request.user).unread()
+    appointments = Appointment.objects.for_citizen(request.user).upcoming().select_related("type", "agenda")
     context = {
         "household": household,
         "requests": requests,
+        "appointments": appointments[:SPACE_APPOINTMENTS],
         "unread": unread[:SPACE_NOTIFICATIONS],
         "unread_count": unread.count(),
     }

@@ -552,6 +552,7 @@ class CaseEvent(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         SHARED = "shared", _("Shared for an opinion")
         DEADLINE_PASSED = "deadline_passed", _("Deadline passed without a decision")
+        LETTER = "letter", _("Letter sent")
 
     CITIZEN_KINDS = [Kind.SUBMITTED, Kind.STATUS_CHANGED, Kind.MESSAGE, Kind.COMPLETED, Kind.DEADLINE_PASSED]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +17,14 @@ from django.utils.translation import gettext as _
 from gru.models import Membership, Notification
 from gru.notifications import notify
 from gru.workdays import add_working_days
+from letters.models import Kind as LetterKind
+from letters.models import Letter, LetterTemplate
+from letters.services import letter_create, letter_send
 from portal.models import Household, User
+from teleservices import tasks
 from teleservices.definition import FieldDef, FormDefinition, definition_errors, definition_from_rows
 from teleservices.filling import answer_files, document_about, file_answer, prefill_answers, vault_member
+from teleservices.letters_context import letter_context
 from teleservices.models import Case, CaseEvent, FormVersion, Message, Teleservice
 from vault.files import CheckedFile
 from vault.models import Document, DocumentType, StoredFile
@@ -199,6 +206,7 @@ def case_submit(*, case: Case) -> Case:
             continue
     _keep_only_answered_files(case)
     _uploads_into_vault(case)
+    _acknowledge(case)
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.SUBMITTED, actor=case.filed_by or case.user, status=case.status
     )
@@ -206,7 +214,9 @@ def case_submit(*, case: Case) -> Case:
     return case
 
 
-def case_notify(*, case: Case, event: str, **context: Any) -> list[Notification]:
+def case_notify(
+    *, case: Case, event: str, attachments: Sequence[StoredFile] = (), **context: Any
+) -> list[Notification]:
     """Tell the applicant about their request (gru.notifications.EVENTS), in the transaction of the change: its
     account, or the email address given at the counter by someone without one."""
     name = case.applicant_first_name or (case.user.get_short_name() if case.user else "")
@@ -216,7 +226,39 @@ def case_notify(*, case: Case, event: str, **context: Any) -> list[Notification]
         email=case.contact_email,
         context={"name": name, "title": case.teleservice.title, "reference": case.reference, **context},
         url=case.get_absolute_url(),
+        attachments=attachments,
     )
+
+
+@transaction.atomic
+def case_letter_create(*, case: Case, template: LetterTemplate, author: User | None, send: bool = False) -> Letter:
+    """A letter of `template` for the request, its PDF generated in the background; with `send`, sent to the
+    applicant as soon as it is ready (a workflow action, the acknowledgement of receipt)."""
+    letter = letter_create(case=case, template=template, context=letter_context(case=case, agent=author), author=author)
+    if send:
+        transaction.on_commit(partial(tasks.case_letter_send_task.delay, letter.pk))
+    return letter
+
+
+def _acknowledge(case: Case) -> None:
+    """The acknowledgement of receipt (récépissé de dépôt), a PDF letter from the téléservice's own template or the
+    default one."""
+    templates = LetterTemplate.objects.active().filter(kind=LetterKind.ACKNOWLEDGEMENT)
+    template = templates.filter(teleservices=case.teleservice).first() or templates.filter(teleservices=None).first()
+    if template is not None:
+        case_letter_create(case=case, template=template, author=case.filed_by, send=True)
+
+
+@transaction.atomic
+def case_letter_send(*, letter: Letter, actor: User | None) -> Letter:
+    """Send a ready letter: frozen, in the request's history and the citizen's letters, attached to an email (the
+    acknowledgement of receipt excepted: its email went at submission)."""
+    letter = letter_send(letter=letter, actor=actor)
+    case = letter.case
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.LETTER, actor=actor, detail=letter.subject)
+    if letter.kind != LetterKind.ACKNOWLEDGEMENT and letter.pdf is not None:  # a sent letter always has its PDF
+        case_notify(case=case, event="case_letter", attachments=[letter.pdf], subject=letter.subject)
+    return letter
 
 
 def _keep_only_answered_files(case: Case) -> None:

@@ -14,3 +14,16 @@ def drafts_purge_task() -> None:
     from teleservices.services import drafts_purge
 
     drafts_purge(now=timezone.now())
+
+
+@shared_task
+def case_letter_send_task(letter_id: int) -> None:
+    """Generate the letter if its own task has not yet, then send it (nothing when it failed: the agent sees why)."""
+    from letters.models import Letter
+    from letters.services import letter_render
+    from teleservices.services import case_letter_send
+
+    letter_render(letter_id=letter_id)
+    letter = Letter.objects.select_related("case").filter(pk=letter_id, status=Letter.Status.READY).first()
+    if letter is not None:
+        case_letter_send(letter=letter, actor=letter.author)

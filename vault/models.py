@@ -51,8 +51,10 @@ def _stored_file_path(instance: StoredFile, filename: str) -> str:
 
 class StoredFileQuerySet(models.QuerySet["StoredFile"]):
     def visible_to(self, user: Any, cases: models.QuerySet[Any]) -> StoredFileQuerySet:
-        """Files the user uploaded, or that belong to these cases (their answers and messages)."""
-        return self.filter(Q(owner=user) | Q(cases__in=cases) | Q(messages__case__in=cases)).distinct()
+        """Files the user uploaded, or that belong to these cases (their answers, messages and letters)."""
+        return self.filter(
+            Q(owner=user) | Q(cases__in=cases) | Q(messages__case__in=cases) | Q(letters__case__in=cases)
+        ).distinct()
 
 
 class StoredFile(models.Model):

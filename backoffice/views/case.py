@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backoffice import access, services
 from backoffice.board import urgency
-from backoffice.forms import AssignForm, DocumentRefusalForm, NoteForm, ShareForm, TransitionForm
+from backoffice.forms import (
+    AssignForm,
+    DocumentRefusalForm,
+    LetterTemplateChoiceForm,
+    NoteForm,
+    ShareForm,
+    TransitionForm,
+)
 from backoffice.models import Transition
 from gru.access import agent_required
 from gru.models import Membership
@@ -64,6 +71,8 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "pages": summary(case.form, case.data),
         "files": case.files.all(),
         **_vault_documents(request, case),
+        "letters": case.letters.select_related("pdf").order_by("-created_at"),
+        "letter_form": LetterTemplateChoiceForm(case=case) if member else None,
         "events": case.events.select_related("actor", "status"),
         "thread": case.messages.select_related("author").prefetch_related("attachments"),
         "notes": case.notes.select_related("author"),

@@ -9,6 +9,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from appointments.models import Agenda, Appointment, AppointmentType, OpeningRule
 
@@ -106,3 +108,15 @@ def planning_office(urbanisme, carol, planning_advice) -> Agenda:
     agenda = Agenda.objects.create(department=urbanisme, name="Urbanisme", place="Centre technique", agent=carol)
     rule(agenda, [planning_advice], weekdays=[1, 3], opens="14:00", closes="17:00")
     return agenda
+
+
+def slot(agenda, start: datetime.datetime) -> str:
+    """The value a slot's button sends (appointments.weeks.slot_value)."""
+    return f"{agenda.pk}-{int(start.timestamp())}"
+
+
+def shown(response, msgid: str, **params) -> bool:
+    """Whether the page shows this text, translated (the French catalogue is completed separately: the English text
+    shows until then) and escaped as templates escape it."""
+    text = escape(gettext(msgid) % params if params else gettext(msgid))
+    return text in response.content.decode()

@@ -3,6 +3,8 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from appointments.models import Agenda, Appointment, AppointmentType, Closure, OpeningRule
 
@@ -23,3 +25,13 @@ def test_seed_demo_gives_agendas_with_opening_hours_and_alice_an_appointment_onc
     counts = _counts()
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == counts
+
+
+def test_the_demo_offers_free_slots_in_the_coming_weeks_for_every_online_type(db, client):
+    call_command("seed_demo", stdout=StringIO())
+    types = AppointmentType.objects.bookable_online().offered()
+    assert types.count() == 4
+    for type in types:
+        week = client.get(reverse("appointments:slots", args=[type.slug])).context["week"]
+        assert week.count > 0, type
+        assert (week.next_free.start - timezone.now()).days < 14, type

@@ -6,7 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
+from appointments.services import appointment_book, appointment_cancel, earlier_slot_alert_register
 from teleservices import services
+from tests.appointments.conftest import at, slot
+from tests.browser.booking import booking  # noqa: F401 (fixture)
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.teleservices.conftest import pdf_bytes
 from vault import demo as vault_demo
@@ -38,6 +41,8 @@ CITIZEN = [
     "/espace/documents/",
     "/espace/documents/ajouter/",
     "/espace/notifications/",
+    "/rendez-vous/",
+    "/espace/rendez-vous/",
 ]
 
 
@@ -167,3 +172,55 @@ def test_the_vault_with_a_document_has_no_accessibility_violation(page, alice):
         assert_accessible(page)
     page.goto(f"/espace/documents/{document.public_id}/supprimer/")
     assert_accessible(page)
+
+
+def test_the_booking_pages_have_no_violation_and_fit_a_phone(page, alice, booking):  # noqa: F811
+    passport, town_hall = booking.passport, booking.town_hall
+    past = appointment_book(type=passport, agenda=town_hall, start=at("2027-03-02", "09:00"), citizen=alice)
+    appointment_cancel(appointment=past, actor=alice)  # the limit is one upcoming passport appointment
+    upcoming = appointment_book(type=passport, agenda=town_hall, start=at("2027-03-04", "09:00"), citizen=alice)
+    earlier_slot_alert_register(appointment=upcoming, citizen=alice, any_agenda=False)
+    sign_in(page, alice.email)
+    paths = [
+        "/rendez-vous/",
+        "/rendez-vous/passeport/",
+        "/rendez-vous/passeport/?semaine=2027-03-08",
+        "/rendez-vous/passeport/?semaine=demain",  # with its error summary
+        f"/rendez-vous/passeport/reserver/?creneau={slot(town_hall, at('2027-03-05', '09:00'))}",
+        "/espace/",
+        "/espace/rendez-vous/",
+        f"/espace/rendez-vous/{upcoming.public_id}/",
+        f"/espace/rendez-vous/{past.public_id}/",
+        f"/espace/rendez-vous/{upcoming.public_id}/annuler/",
+        f"/rendez-vous/passeport/?deplacer={upcoming.public_id}",
+        f"/espace/rendez-vous/{upcoming.public_id}/deplacer/?creneau={slot(town_hall, at('2027-03-05', '09:00'))}",
+    ]
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in paths:
+            page.goto(path)
+            expect(page.locator("h1")).to_have_count(1)
+            assert_accessible(page)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+
+
+def test_the_agents_agenda_pages_have_no_violation(page, bob, alice, booking):  # noqa: F811
+    passport, town_hall = booking.passport, booking.town_hall
+    appointment = appointment_book(type=passport, agenda=town_hall, start=at("2027-03-01", "10:00"), citizen=alice)
+    sign_in(page, bob.email, totp=True)
+    paths = [
+        "/agents/agendas/",
+        f"/agents/agendas/{town_hall.pk}/",
+        f"/agents/agendas/{town_hall.pk}/?vue=semaine",
+        f"/agents/agendas/{town_hall.pk}/?date=hier",
+        f"/agents/agendas/{town_hall.pk}/reserver/",
+        f"/agents/agendas/{town_hall.pk}/reserver/?type={passport.pk}",
+        f"/agents/agendas/{town_hall.pk}/reserver/usager/?type={passport.pk}"
+        f"&creneau={slot(town_hall, at('2027-03-02', '09:00'))}&q=martin",
+        f"/agents/rendez-vous/{appointment.public_id}/annuler/",
+        f"/agents/agendas/{town_hall.pk}/calendrier/",
+    ]
+    for path in paths:
+        page.goto(path)
+        expect(page.locator("h1")).to_have_count(1)
+        assert_accessible(page)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from letters.models import Letter
 from teleservices import services
 from teleservices.models import Case, CaseEvent
 
@@ -213,7 +214,10 @@ def test_the_review_shows_the_answers_and_submission_gives_a_reference(
     assert submitted["Location"] == reverse("teleservices:confirmation", args=[case.reference])
     assert re.fullmatch(r"DEM-\d{4}-[2-9A-HJKMNP-Z]{6}", case.reference)
     assert case.status.key == "recue" and case.submitted_at is not None
-    assert case.events.get().kind == CaseEvent.Kind.SUBMITTED
+    assert [e.kind for e in case.events.order_by("pk")] == [CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.LETTER]
+    receipt = case.letters.get()  # the récépissé de dépôt, a PDF letter in the citizen's space
+    assert receipt.status == Letter.Status.SENT and receipt.kind == "acknowledgement"
+    assert receipt.pdf.read().startswith(b"%PDF") and case.reference in receipt.subject
     assert case.files.count() == 1
     assert [m.subject for m in mail.outbox] == [f"Votre demande {case.reference} a bien été reçue"]
     assert case.reference in alice_client.get(submitted["Location"]).content.decode()

@@ -9,6 +9,7 @@ from django.db import transaction
 from appointments import demo as appointments_demo
 from backoffice import demo as backoffice_demo
 from gru import demo as organisation_demo
+from letters import demo as letters_demo
 from portal import demo as portal_demo
 from teleservices import demo as teleservices_demo
 from vault import demo as vault_demo
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         organisation = organisation_demo.seed()
         users = portal_demo.seed()
         vault_demo.seed()
+        letters_demo.seed()
         teleservices = teleservices_demo.seed_teleservices(users.get("dave@example.org"))
         backoffice_demo.seed_workflows(teleservices)
         teleservices_demo.seed_requests(users["alice@example.org"], teleservices)

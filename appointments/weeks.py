@@ -1,0 +1,135 @@
+"""The week view of free slots, for citizens and for agents booking for them: one search (`slots_for`) from now to the
+type's booking horizon, cut into the seven days of one week and, within a day, the places; with the next day that has
+a free slot and the weeks before and after.
+
+A slot is chosen through a short value, "<agenda id>-<start in seconds since 1970>" (`slot_value`), read back only
+among the agendas the page offers (`slot_read`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from appointments.models import Agenda, Appointment, AppointmentType
+from appointments.slots import Slot, slots_for
+
+WEEK = datetime.timedelta(days=7)
+_SLOT_VALUE = re.compile(r"(\d{1,10})-(\d{1,12})")
+
+
+@dataclass(frozen=True)
+class Place:
+    """The free slots of one agenda on one day."""
+
+    agenda: Agenda
+    slots: list[Slot]
+
+
+@dataclass(frozen=True)
+class Day:
+    date: datetime.date
+    places: list[Place]
+
+
+@dataclass(frozen=True)
+class Week:
+    """Seven days from `monday`, with their free slots by place.
+
+    next_free: the first free slot from now, wherever it falls (the next available day).
+    later_free: the first free slot after this week.
+    previous, next: the Mondays of the weeks around, when they may hold slots (None otherwise).
+    """
+
+    monday: datetime.date
+    days: list[Day]
+    next_free: Slot | None
+    later_free: Slot | None
+    previous: datetime.date | None
+    next: datetime.date | None
+
+    @property
+    def sunday(self) -> datetime.date:
+        return self.monday + datetime.timedelta(days=6)
+
+    @property
+    def count(self) -> int:
+        return sum(len(place.slots) for day in self.days for place in day.places)
+
+    @property
+    def next_free_day(self) -> datetime.date | None:
+        return timezone.localdate(self.next_free.start) if self.next_free else None
+
+    @property
+    def next_free_elsewhere(self) -> bool:
+        """Whether the next available day falls in another week than this one."""
+        day = self.next_free_day
+        return day is not None and not self.monday <= day <= self.sunday
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def week_of(
+    *,
+    type: AppointmentType,
+    agendas: Sequence[Agenda],
+    monday: datetime.date | None,
+    now: datetime.datetime,
+    by_agent: bool = False,
+    moving: Appointment | None = None,
+) -> Week:
+    """The week starting on `monday` (any day is taken back to its Monday), or, when None, the first week with a free
+    slot; never a week before the current one."""
+    slots = slots_for(
+        type=type, agendas=agendas, start=now, end=now + type.horizon, now=now, by_agent=by_agent, moving=moving
+    )
+    this_week = monday_of(timezone.localdate(now))
+    if monday is None:
+        monday = monday_of(timezone.localdate(slots[0].start)) if slots else this_week
+    monday = max(monday_of(monday), this_week)
+    order = {agenda.pk: n for n, agenda in enumerate(agendas)}
+    by_day: dict[datetime.date, dict[int, list[Slot]]] = {}
+    later_free = None
+    for slot in slots:
+        day = timezone.localdate(slot.start)
+        if monday <= day < monday + WEEK:
+            by_day.setdefault(day, {}).setdefault(slot.agenda.pk, []).append(slot)
+        elif day >= monday + WEEK and later_free is None:
+            later_free = slot
+    days = []
+    for n in range(7):
+        day = monday + datetime.timedelta(days=n)
+        places = sorted(by_day.get(day, {}).values(), key=lambda listed: order[listed[0].agenda.pk])
+        days.append(Day(date=day, places=[Place(agenda=listed[0].agenda, slots=listed) for listed in places]))
+    horizon = timezone.localdate(now + type.horizon)
+    return Week(
+        monday=monday,
+        days=days,
+        next_free=slots[0] if slots else None,
+        later_free=later_free,
+        previous=monday - WEEK if monday > this_week else None,
+        next=monday + WEEK if monday + WEEK <= horizon else None,
+    )
+
+
+def slot_value(slot: Slot) -> str:
+    return f"{slot.agenda.pk}-{int(slot.start.timestamp())}"
+
+
+def slot_read(value: str, agendas: Sequence[Agenda]) -> tuple[Agenda, datetime.datetime] | None:
+    """The agenda and start a slot value names, if it is one of these agendas'; None for anything else."""
+    match = _SLOT_VALUE.fullmatch(value or "")
+    if match is None:
+        return None
+    agenda = next((agenda for agenda in agendas if agenda.pk == int(match[1])), None)
+    try:
+        start = datetime.datetime.fromtimestamp(int(match[2]), tz=datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return (agenda, start) if agenda is not None else None

@@ -1,0 +1,115 @@
+"""Letters of a case, written and sent by the agents of the department instructing it, and the day's sent letters
+of a department as one PDF to print for the post."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backoffice import access
+from backoffice.forms import LetterForm, LettersPrintForm, LetterTemplateChoiceForm
+from gru.access import agent_required
+from gru.models import Department
+from letters import services as letters_services
+from letters.models import Letter
+from teleservices import services as teleservices_services
+from teleservices.models import Case
+
+
+def _instructed_case(request: HttpRequest, reference: str) -> Case:
+    """A case of the agent's departments (others may read a case shared with them, not write its letters)."""
+    case = get_object_or_404(
+        access.cases_visible_to(request.user).select_related("teleservice", "department", "user"), reference=reference
+    )
+    if not access.is_member(request.user, case):
+        raise Http404
+    return case
+
+
+def _letter(case: Case, code: str) -> Letter:
+    return get_object_or_404(case.letters.select_related("pdf", "template"), code=code)
+
+
+@require_POST
+@agent_required
+def letter_new(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _instructed_case(request, reference)
+    form = LetterTemplateChoiceForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, _("Choose a template letter."))
+        return redirect("backoffice:case", case.reference)
+    letter = teleservices_services.case_letter_create(
+        case=case, template=form.cleaned_data["template"], author=request.user
+    )
+    messages.success(request, _("The letter is being generated: read it, change it if needed, then send it."))
+    return redirect("backoffice:letter", case.reference, letter.code)
+
+
+@require_http_methods(["GET", "POST"])
+@agent_required
+def letter_detail(request: HttpRequest, reference: str, code: str) -> HttpResponse:
+    """A letter of the case: its PDF once generated, its wording to change until it is sent."""
+    case = _instructed_case(request, reference)
+    letter = _letter(case, code)
+    form = LetterForm(request.POST or None, initial={"subject": letter.subject, "body": letter.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            letters_services.letter_update(letter=letter, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The letter is being generated again with its new wording."))
+            return redirect("backoffice:letter", case.reference, letter.code)
+    return render(request, "backoffice/letter.html", {"case": case, "letter": letter, "form": form})
+
+
+@require_POST
+@agent_required
+def letter_send(request: HttpRequest, reference: str, code: str) -> HttpResponse:
+    case = _instructed_case(request, reference)
+    try:
+        teleservices_services.case_letter_send(letter=_letter(case, code), actor=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("backoffice:letter", case.reference, code)
+    messages.success(request, _("The letter is sent: the citizen finds it in their space and by email."))
+    return redirect("backoffice:case", case.reference)
+
+
+@require_http_methods(["GET"])
+@agent_required
+def letters_print(request: HttpRequest) -> HttpResponse:
+    """The letters a department sent on a day, as one PDF, for those who receive theirs by post."""
+    departments = Department.objects.filter(memberships__user=request.user).distinct()
+    form = LettersPrintForm(request.GET or None, departments=departments)
+    if not form.is_valid():
+        return render(request, "backoffice/letters_print.html", {"form": form})
+    letters = Letter.objects.sent_on(form.cleaned_data["day"]).filter(case__department=form.cleaned_data["department"])
+    pdfs = [letter.pdf.read() for letter in letters.select_related("pdf") if letter.pdf is not None]
+    if not pdfs:
+        form.add_error(None, _("No letter was sent by this department on that day."))
+        return render(request, "backoffice/letters_print.html", {"form": form})
+    return FileResponse(
+        io.BytesIO(_merged(pdfs)),
+        as_attachment=True,
+        filename=f"courriers-{form.cleaned_data['department'].slug}-{form.cleaned_data['day']:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _merged(pdfs: list[bytes]) -> bytes:
+    merged = pikepdf.new()
+    for content in pdfs:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            merged.pages.extend(pdf.pages)
+    output = io.BytesIO()
+    merged.save(output)
+    return output.getvalue()
