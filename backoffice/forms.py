@@ -217,6 +217,9 @@ class SavedViewForm(forms.ModelForm):
         return name
 
 
+ACCOUNTS_FOUND = 20
+
+
 class CitizenSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Find the citizen's account"),
@@ -224,6 +227,13 @@ class CitizenSearchForm(forms.Form):
         required=False,
         help_text=_("Name or email address; accents do not matter."),
     )
+
+    def accounts(self) -> list[User] | None:
+        """The citizens' accounts matching the search (the first ones), None when nothing was searched."""
+        if not self.is_valid() or not self.cleaned_data["q"]:
+            return None
+        users = User.objects.citizens().search(self.cleaned_data["q"]).order_by("last_name", "first_name")
+        return list(users[:ACCOUNTS_FOUND])
 
 
 class IntakeForm(forms.Form):

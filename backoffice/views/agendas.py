@@ -31,7 +31,6 @@ from gru.access import agent_required
 from portal.models import User
 
 GET_POST = require_http_methods(["GET", "POST"])
-ACCOUNTS_FOUND = 20
 DAY = datetime.timedelta(days=1)
 
 
@@ -187,14 +186,6 @@ def agenda_book(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appointments/agents/book.html", context)
 
 
-def _accounts(search: CitizenSearchForm) -> list[User] | None:
-    """The citizens' accounts matching the search, None when nothing was searched."""
-    if not search.is_valid() or not search.cleaned_data["q"]:
-        return None
-    users = User.objects.citizens().search(search.cleaned_data["q"]).order_by("last_name", "first_name")
-    return list(users[:ACCOUNTS_FOUND])
-
-
 @agent_required
 @GET_POST
 def agenda_book_slot(request: HttpRequest, pk: int) -> HttpResponse:
@@ -207,7 +198,7 @@ def agenda_book_slot(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("backoffice:agenda_book", agenda.pk)
     type, start = chosen.cleaned_data["type"], slot.cleaned_data["creneau"][1]
     search = CitizenSearchForm(request.GET)
-    found = _accounts(search)
+    found = search.accounts()
     accounts = User.objects.filter(pk__in=[user.pk for user in found or []])
     initial = {"account": found[0].pk} if found and len(found) == 1 else None
     form = AccountForm(request.POST if request.method == "POST" else None, accounts=accounts, initial=initial)

@@ -20,7 +20,6 @@ from teleservices.models import Case
 from teleservices.views import Desk, fill_page, review_page
 
 GET_POST = require_http_methods(["GET", "POST"])
-ACCOUNTS_FOUND = 20
 
 COUNTER_DESK = Desk(
     layout="layouts/agent.html",
@@ -32,20 +31,12 @@ COUNTER_DESK = Desk(
 )
 
 
-def _accounts(search: CitizenSearchForm) -> list[User] | None:
-    """The accounts matching the search, None when nothing was searched."""
-    if not search.is_valid() or not search.cleaned_data["q"]:
-        return None
-    users = User.objects.citizens().search(search.cleaned_data["q"]).order_by("last_name", "first_name")
-    return list(users[:ACCOUNTS_FOUND])
-
-
 @agent_required
 @GET_POST
 def intake(request: HttpRequest) -> HttpResponse:
     """Choose the procedure, the channel and the citizen; then fill in the request's pages."""
     search = CitizenSearchForm(request.GET or None)
-    found = _accounts(search)
+    found = search.accounts()
     accounts = User.objects.filter(pk__in=[user.pk for user in found or []])
     form = IntakeForm(request.POST or None, agent=request.user, accounts=accounts)
     if request.method == "POST" and form.is_valid():
