@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := gru.settings
 
-.PHONY: run test lint format install install-dev browser messages messages-update messages-check clean
+.PHONY: run test lint format install install-dev browser postgres-connections messages messages-update messages-check clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -49,8 +49,21 @@ run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-true} PORT=$(PORT) bin/run
 
-test: install-dev browser
+test: install-dev browser postgres-connections
 	$(VENV)/bin/pytest -n auto
+
+# The booking races open 100 connections at once (tests/appointments/test_concurrency.py): a local PostgreSQL that
+# allows fewer is given more (when run as root: ALTER SYSTEM, then a restart), otherwise we say what to do.
+PG_CONNECTIONS := 300
+postgres-connections:
+	@current=$$(psql -h 127.0.0.1 -U postgres -tAc 'show max_connections' 2>/dev/null || echo 0); \
+	if [ "$$current" -lt $(PG_CONNECTIONS) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then \
+			psql -h 127.0.0.1 -U postgres -qc "ALTER SYSTEM SET max_connections = $(PG_CONNECTIONS)" \
+			&& pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main restart; \
+		else echo "PostgreSQL allows $$current connections, the tests need $(PG_CONNECTIONS):" \
+			"ALTER SYSTEM SET max_connections = $(PG_CONNECTIONS); then restart PostgreSQL."; exit 1; fi; \
+	fi
 
 lint: install-dev
 	$(VENV)/bin/ruff format --check .

@@ -3,9 +3,7 @@ closures of whole departments. Appointments are read only here: they change thro
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -13,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from appointments import services
-from appointments.models import WEEKDAY_CHOICES, Agenda, Appointment, AppointmentType, Closure, OpeningRule
+from appointments.forms import OpeningRuleForm
+from appointments.models import Agenda, Appointment, AppointmentType, Closure, OpeningRule, opening_rules_overlap_check
 
 
 @admin.register(AppointmentType)
@@ -33,32 +32,15 @@ class AppointmentTypeAdmin(SimpleHistoryAdmin):
     ]
 
 
-class OpeningRuleForm(forms.ModelForm):
-    weekdays = forms.TypedMultipleChoiceField(
-        label=_("days of the week"), choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple
-    )
-
-    class Meta:
-        model = OpeningRule
-        fields = ["weekdays", "start_time", "end_time", "valid_from", "valid_until", "capacity", "types"]
-        widgets = {"types": forms.CheckboxSelectMultiple}
-
-
 class OpeningRuleFormSet(BaseInlineFormSet):
-    """Refuses two rules open at the same moment: at any time one rule says how many desks receive, and for what."""
+    """Refuses two rules open at the same moment, as the agents' settings page does (opening_rules_overlap_check)."""
 
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
             return
         kept = [form.instance for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
-        for n, rule in enumerate(kept):
-            for other in kept[n + 1 :]:
-                if rule.overlaps(other):
-                    raise ValidationError(
-                        _("“%(first)s” and “%(second)s” overlap: join them into one opening period."),
-                        params={"first": rule, "second": other},
-                    )
+        opening_rules_overlap_check(kept)
 
 
 class OpeningRuleInline(admin.TabularInline):

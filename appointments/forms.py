@@ -9,21 +9,55 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.core.validators import MinValueValidator
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models import Agenda, Appointment, AppointmentType
+from appointments.models import (
+    WEEKDAY_CHOICES,
+    Agenda,
+    Appointment,
+    AppointmentType,
+    Closure,
+    OpeningRule,
+    opening_rules_overlap_check,
+)
 from appointments.weeks import monday_of, slot_read
 from portal.models import User
 from teleservices.models import Case
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+DEPARTMENT_PLACE = "service-"
+
+
+def place_choices(agendas: Sequence[Agenda]) -> list[Any]:
+    """The places of a week of slots: each agenda ("<id>") and, for a department with several agendas offering the
+    type, all of them ("service-<department id>"). When agendas of several departments offer it, "" is every place
+    and each department's agendas are grouped under its name."""
+    departments: dict[int, list[Agenda]] = {}
+    for agenda in sorted(agendas, key=lambda agenda: (agenda.department.name, agenda.name)):
+        departments.setdefault(agenda.department_id, []).append(agenda)
+    several = len(departments) > 1
+    choices: list[Any] = [("", _("Any place"))] if several else []
+    for theirs in departments.values():
+        department = theirs[0].department
+        options = [(str(agenda.pk), f"{agenda.name} — {agenda.place}") for agenda in theirs]
+        if len(theirs) > 1:
+            every = _("Every counter — %(department)s") % {"department": department.name}
+            options.insert(0, (f"{DEPARTMENT_PLACE}{department.pk}", every))
+        choices += [(department.name, options)] if several else options
+    return choices
 
 
 class WeekForm(forms.Form):
-    """Where and when to look for free slots (read from the query string). Invalid values are reported and the
-    defaults used: every place, the first week with a free slot."""
+    """Where and when to look for free slots (read from the query string): one agenda, every agenda of one department
+    (see `place_choices`), or every place; the week. Invalid values are reported and the defaults used: every place,
+    the first week with a free slot."""
 
     lieu = forms.ChoiceField(label=_("Place"), required=False)
     semaine = forms.DateField(
@@ -36,23 +70,30 @@ class WeekForm(forms.Form):
     def __init__(self, *args: Any, agendas: Sequence[Agenda], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agendas = list(agendas)
-        self.fields["lieu"].choices = [
-            ("", _("Any place")),
-            *[(str(agenda.pk), f"{agenda.name} — {agenda.place}") for agenda in self.agendas],
-        ]
+        self.fields["lieu"].choices = place_choices(self.agendas)
+
+    def _valid(self, name: str) -> Any:
+        """A field's value if it is valid, else None (a wrong one is reported, and does not discard the other)."""
+        if not self.is_bound or name in self.errors:
+            return None
+        return self.cleaned_data.get(name)
 
     @property
     def place(self) -> str:
-        """The agenda chosen (its id), empty for every place."""
-        return self.cleaned_data.get("lieu", "") if self.is_bound and self.is_valid() else ""
+        """The place chosen (an agenda's id or a department's "service-<id>"), empty for every place."""
+        return self._valid("lieu") or ""
 
     def searched(self) -> tuple[list[Agenda], datetime.date | None]:
-        """The agendas to search and the Monday of the week asked for (None: the first with a free slot)."""
-        if not self.is_bound or not self.is_valid():
-            return self.agendas, None
-        place, week = self.cleaned_data["lieu"], self.cleaned_data["semaine"]
-        agendas = [agenda for agenda in self.agendas if str(agenda.pk) == place] if place else self.agendas
-        return agendas, monday_of(week) if week else None
+        """The agendas of the place chosen and the Monday of the week asked for (None: the first with a free slot)."""
+        week = self._valid("semaine")
+        return [agenda for agenda in self.agendas if _at(agenda, self.place)], monday_of(week) if week else None
+
+
+def _at(agenda: Agenda, place: str) -> bool:
+    """Whether the agenda is at the place chosen (every place when empty)."""
+    if place.startswith(DEPARTMENT_PLACE):
+        return f"{DEPARTMENT_PLACE}{agenda.department_id}" == place
+    return not place or str(agenda.pk) == place
 
 
 class SlotForm(forms.Form):
@@ -149,3 +190,66 @@ class CancelForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(choices=[(Appointment.Status.SEEN, ""), (Appointment.Status.NO_SHOW, "")])
+
+
+class OpeningRuleForm(forms.ModelForm):
+    """An opening period of an agenda, in the admin's inline and on the agents' settings page, validated the same
+    way in both: the model's constraints (closing after opening, the last day not before the first, at least one day
+    and one desk) and no overlap with `others`, the agenda's other periods (the admin's inline, which edits them all
+    at once, checks its rows together with the same `opening_rules_overlap_check`)."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days of the week"), choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = OpeningRule
+        fields = ["weekdays", "start_time", "end_time", "valid_from", "valid_until", "capacity", "types"]
+        widgets = {"types": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, others: Sequence[OpeningRule] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.others = list(others)
+        capacity = self.fields["capacity"]
+        capacity.validators.append(MinValueValidator(1))  # the constraint's rule, on the field, with its message
+        capacity.widget.attrs["min"] = 1
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        timing = ["weekdays", "start_time", "end_time", "valid_from", "valid_until"]
+        if self.others and not any(name in self.errors for name in timing):
+            try:
+                opening_rules_overlap_check([OpeningRule(**{name: cleaned.get(name) for name in timing}), *self.others])
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class AgendaRuleForm(OpeningRuleForm):
+    """The agents' opening period: the browser's date and time inputs, and, among the motifs, the active ones and
+    those the period already takes."""
+
+    class Meta(OpeningRuleForm.Meta):
+        widgets = {
+            "types": forms.CheckboxSelectMultiple,
+            "start_time": TIME_INPUT,
+            "end_time": TIME_INPUT,
+            "valid_from": DATE_INPUT,
+            "valid_until": DATE_INPUT,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        taken = Q(rules=self.instance) if self.instance.pk else Q()
+        self.fields["types"].queryset = AppointmentType.objects.filter(Q(is_active=True) | taken).distinct()
+
+
+class ClosureForm(forms.ModelForm):
+    """A closure of one agenda, from the agents' settings page: the model's constraint (the end after the start), as
+    in the admin."""
+
+    class Meta:
+        model = Closure
+        fields = ["start", "end", "reason"]
+        widgets = {"start": DATETIME_INPUT, "end": DATETIME_INPUT}
+        help_texts = {"reason": _("For the agents, for example “Training” or “Works in the hall”.")}

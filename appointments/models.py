@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -157,6 +158,12 @@ class AgendaQuerySet(models.QuerySet["Agenda"]):
     def visible_to_agent(self, user: User) -> AgendaQuerySet:
         return self.filter(department__in=_departments_of(user))
 
+    def managed_by(self, user: User) -> AgendaQuerySet:
+        """The agendas whose opening hours and closures the agent may change: those of the departments they manage,
+        and their own agenda (while they belong to its department)."""
+        managed = Membership.objects.filter(user=user).managers().values("department_id")
+        return self.visible_to_agent(user).filter(Q(department__in=managed) | Q(agent=user))
+
 
 class Agenda(models.Model):
     """What takes bookings: a department's counter (several desks) or one agent's diary. Its calendar feed (for the
@@ -250,8 +257,12 @@ class OpeningRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        days = ", ".join(str(WEEKDAYS[day]) for day in sorted(self.weekdays or []))
-        return f"{days} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        return f"{self.days_label} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def days_label(self) -> str:
+        """Its weekdays in order, by name: "Monday, Tuesday"."""
+        return ", ".join(str(WEEKDAYS[day]) for day in sorted(self.weekdays or []))
 
     def overlaps(self, other: OpeningRule) -> bool:
         """Whether both rules are open at some same moment (same weekday, dates and hours overlapping)."""
@@ -263,6 +274,19 @@ class OpeningRule(models.Model):
             and self.start_time < other.end_time
             and other.start_time < self.end_time
         )
+
+
+def opening_rules_overlap_check(rules: Sequence[OpeningRule]) -> None:
+    """Refuse two of these rules (the opening periods of one agenda) open at the same moment: at any time one rule
+    says how many desks receive, and for what. The one check of the admin's inline and of the back office."""
+    for n, rule in enumerate(rules):
+        for other in rules[n + 1 :]:
+            if rule.overlaps(other):
+                raise ValidationError(
+                    _("“%(first)s” and “%(second)s” overlap: join them into one opening period."),
+                    code="overlap",
+                    params={"first": rule, "second": other},
+                )
 
 
 class Closure(models.Model):
@@ -440,6 +464,11 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} — {timezone.localtime(self.start):%d/%m/%Y %H:%M}"
+
+    @property
+    def topic(self) -> str:
+        """What its notifications are about (gru.notifications: a reminder is withdrawn when it is cancelled)."""
+        return f"appointment:{self.pk}"
 
     @property
     def change_deadline(self) -> datetime.datetime:

@@ -1,5 +1,6 @@
 """Writes on appointments: booking, cancelling, moving, marking the outcome; earlier-slot alerts and reminders; the
-agendas' calendar feed token.
+agendas' calendar feed token; the agents' changes to an agenda's opening hours and closures (which never cancel an
+appointment already booked: `appointments.slots.appointments_uncovered` lists those left outside the hours).
 
 Every booking or move goes through `_desk_take`: the exclusion constraint on (agenda, desk, time) is what refuses an
 overbooked slot (see Appointment), the checks before it only give clear reasons early.
@@ -12,6 +13,7 @@ earlier slot when a cancellation or a move frees one.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from itertools import groupby
 from typing import Any
 
@@ -29,12 +31,15 @@ from appointments.models import (
     Appointment,
     AppointmentQuerySet,
     AppointmentType,
+    Closure,
     EarlierSlotAlert,
+    OpeningRule,
     new_feed_token,
+    opening_rules_overlap_check,
 )
 from appointments.slots import Slot, slots_for
 from gru.models import Membership, Notification
-from gru.notifications import notify
+from gru.notifications import notifications_withdraw, notify
 from portal.models import User
 from teleservices.models import Case
 from vault.files import CheckedFile
@@ -372,7 +377,9 @@ def appointment_notify(
     attachments: list[StoredFile] = []
     if calendar:
         checked = CheckedFile(content=appointment_ics(appointment=appointment), mime="text/calendar", name=ICS_NAME)
-        attachments.append(stored_file_create(owner=citizen, checked=checked))
+        attachments.append(stored_file_create(owner=citizen, checked=checked, generated=True))
+    if event in ("appointment_cancelled", "appointment_moved"):  # a reminder not sent yet is of the old time
+        notifications_withdraw(topic=appointment.topic, events=["appointment_reminder"])
     rows = notify(
         event=event,
         user=citizen,
@@ -392,6 +399,7 @@ def appointment_notify(
         },
         url=reverse("appointments:appointment", args=[appointment.public_id]),
         attachments=attachments,
+        topic=appointment.topic,
     )
     if attachments and not any(row.channel == Notification.Channel.EMAIL for row in rows):
         stored_files_delete_unused(files=attachments)  # no email to carry it (the citizen turned them off)
@@ -434,3 +442,78 @@ def agenda_feed_token_regenerate(*, agenda: Agenda) -> Agenda:
     agenda.feed_token = new_feed_token()
     agenda.save(update_fields=["feed_token"])
     return agenda
+
+
+def _manage_check(actor: User, agenda: Agenda) -> None:
+    """Only a manager of the agenda's department, or the agent whose agenda it is, changes its hours and closures."""
+    if not Agenda.objects.managed_by(actor).filter(pk=agenda.pk).exists():
+        raise PermissionDenied(
+            _("Only the department's managers, and the agent whose agenda it is, may change its opening hours.")
+        )
+
+
+def _agenda_lock(agenda: Agenda) -> None:
+    """Changes to one agenda's hours happen one at a time, so that two agents cannot add overlapping periods."""
+    list(Agenda.objects.select_for_update(no_key=True).filter(pk=agenda.pk).values_list("pk"))
+
+
+@transaction.atomic
+def opening_rule_save(
+    *,
+    agenda: Agenda,
+    actor: User,
+    weekdays: list[int],
+    start_time: datetime.time,
+    end_time: datetime.time,
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+    capacity: int,
+    types: Iterable[AppointmentType],
+    rule: OpeningRule | None = None,
+) -> OpeningRule:
+    """Add an opening period to the agenda, or change one of its own (`rule`); checked again against the agenda's
+    other periods under the agenda's lock (`opening_rules_overlap_check`, as in the form). Appointments already
+    booked are kept whatever the new hours (see `appointments_uncovered`)."""
+    _manage_check(actor, agenda)
+    if rule is not None and rule.agenda_id != agenda.pk:
+        raise PermissionDenied
+    _agenda_lock(agenda)
+    rule = rule or OpeningRule(agenda=agenda)
+    rule.weekdays, rule.start_time, rule.end_time = sorted(set(weekdays)), start_time, end_time
+    rule.valid_from, rule.valid_until, rule.capacity = valid_from, valid_until, capacity
+    opening_rules_overlap_check([rule, *OpeningRule.objects.filter(agenda=agenda).exclude(pk=rule.pk)])
+    rule.save()
+    rule.types.set(types)
+    return rule
+
+
+@transaction.atomic
+def opening_rule_delete(*, rule: OpeningRule, actor: User) -> None:
+    """Remove an opening period; the appointments booked in it are kept (see `appointments_uncovered`)."""
+    _manage_check(actor, rule.agenda)
+    rule.delete()
+
+
+@transaction.atomic
+def closure_add(
+    *, agenda: Agenda, actor: User, start: datetime.datetime, end: datetime.datetime, reason: str
+) -> Closure:
+    """Close the agenda from `start` to `end` (training, works…): no slot is offered then; the appointments already
+    booked are kept, for the agents to move or cancel (see `appointments_uncovered`)."""
+    _manage_check(actor, agenda)
+    return Closure.objects.create(agenda=agenda, start=start, end=end, reason=reason.strip())
+
+
+@transaction.atomic
+def closure_delete(*, closure: Closure, actor: User) -> None:
+    """Reopen the agenda during one of its closures: the citizens waiting for an earlier slot that the reopened
+    time now offers are told, as after a cancellation."""
+    if closure.agenda is None:
+        raise PermissionDenied  # a department's closure is the administrators'
+    agenda = closure.agenda
+    _manage_check(actor, agenda)
+    now = timezone.now()
+    start, end = max(closure.start, now), closure.end
+    closure.delete()
+    if end > start:
+        _earlier_slot_tell(agenda=agenda, start=start, end=end, now=now)

@@ -24,6 +24,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from appointments.models import Agenda, Appointment, AppointmentType, Closure, OpeningRule
 from gru.workdays import public_holidays
@@ -245,3 +246,65 @@ def _days(first_day: datetime.date, last_day: datetime.date) -> list[tuple[datet
     holidays = {day for year in range(first_day.year, last_day.year + 1) for day in public_holidays(year)}
     days = (first_day + datetime.timedelta(days=n) for n in range((last_day - first_day).days + 1))
     return [(day, day in holidays) for day in days]
+
+
+class Gap(models.TextChoices):
+    """Why the opening hours no longer hold a booked appointment."""
+
+    CLOSED = "closed", _("during a closure or a public holiday")
+    NO_HOURS = "no_hours", _("outside the opening hours of its type")
+    NO_DESK = "no_desk", _("more appointments than desks at that time")
+
+
+class Uncovered(NamedTuple):
+    appointment: Appointment
+    gap: Gap
+
+
+def appointments_uncovered(*, agenda: Agenda, now: datetime.datetime | None = None) -> list[Uncovered]:
+    """The booked appointments to come on the agenda that its opening hours no longer offer, after a change of its
+    hours or a closure: in a closure (or on a public holiday the agenda is closed), outside every rule for their type,
+    or on a desk beyond the rule's capacity. They are kept (a change of hours never cancels a citizen's appointment):
+    the agents move or cancel them. Three queries, whatever the number of appointments."""
+    now = now or timezone.now()
+    appointments = list(
+        Appointment.objects.filter(agenda=agenda)
+        .upcoming(now)
+        .select_related("type", "citizen")
+        .order_by("start", "desk")
+    )
+    if not appointments:
+        return []
+    rules = list(OpeningRule.objects.filter(agenda=agenda).annotate(type_ids=ArrayAgg("types")))
+    closures = _closures([agenda], appointments[0].start, max(appointment.end for appointment in appointments))
+    first, last = timezone.localdate(appointments[0].start), timezone.localdate(appointments[-1].start)
+    holidays = {day for day, holiday in _days(first, last) if holiday and not agenda.open_on_public_holidays}
+    uncovered = []
+    for appointment in appointments:
+        gap = _gap(appointment, rules, closures[agenda.pk], holidays)
+        if gap is not None:
+            uncovered.append(Uncovered(appointment, gap))
+    return uncovered
+
+
+def _gap(
+    appointment: Appointment, rules: list[OpeningRule], closures: list[tuple[int, int]], holidays: set[datetime.date]
+) -> Gap | None:
+    start, end = timezone.localtime(appointment.start), timezone.localtime(appointment.end)
+    low, high = int(appointment.start.timestamp()), int(appointment.end.timestamp())
+    if start.date() in holidays or any(low < closed_end and closed_start < high for closed_start, closed_end in closures):
+        return Gap.CLOSED
+    day = start.date()
+    desks = [
+        rule.capacity
+        for rule in rules
+        if appointment.type_id in rule.type_ids  # type: ignore[attr-defined]
+        and day.weekday() in rule.weekdays
+        and (rule.valid_from or day) <= day <= (rule.valid_until or day)
+        and end.date() == day
+        and rule.start_time <= start.time()
+        and end.time() <= rule.end_time
+    ]
+    if not desks:
+        return Gap.NO_HOURS
+    return Gap.NO_DESK if appointment.desk >= max(desks) else None

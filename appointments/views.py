@@ -100,7 +100,7 @@ def slots(request: HttpRequest, slug: str) -> HttpResponse:
         "several_places": len(agendas) > 1,
         "places": len(searched) > 1,
         "action": action,
-        "extra": [],
+        "extra": [("lieu", form.place)] if form.place else [],
         "links": _week_links(type, week, lieu=form.place, deplacer=moving.public_id if moving else ""),
     }
     return render(request, "appointments/slots.html", context)
@@ -133,6 +133,12 @@ def _chosen_slot(request: HttpRequest, agendas: list[Agenda]) -> tuple[Agenda, d
     return None
 
 
+def _place(request: HttpRequest, agendas: list[Agenda]) -> str:
+    """The place chosen in the week (an agenda, a department or, empty, every place), sent along with the slot so
+    that going back to the week, or being sent back to it, keeps it."""
+    return WeekForm(request.GET, agendas=agendas).place
+
+
 def _cases(request: HttpRequest, type: AppointmentType) -> QuerySet[Case]:
     """The citizen's own requests of the procedure the appointment serves, if it serves one."""
     if type.teleservice_id is None:
@@ -150,10 +156,12 @@ def _refusal(error: ValidationError | PermissionDenied) -> str:
 def book(request: HttpRequest, slug: str) -> HttpResponse:
     """The chosen slot, with what to know before, to confirm; booked on POST, and its confirmation shown at once."""
     type = _type(slug)
-    chosen = _chosen_slot(request, _agendas(type))
+    agendas = _agendas(type)
+    chosen = _chosen_slot(request, agendas)
     if chosen is None:
         return redirect("appointments:slots", slug)
     agenda, start = chosen
+    place = _place(request, agendas)
     cases = _cases(request, type)
     form = BookingForm(request.POST if request.method == "POST" else None, cases=cases)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +171,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except (ValidationError, PermissionDenied) as error:
             if getattr(error, "code", None) == services.SLOT_UNAVAILABLE:
-                return _slot_taken(request, type, start, lieu=agenda.pk)
+                return _slot_taken(request, type, start, lieu=place or agenda.pk)
             form.add_error(None, _refusal(error))
         else:
             messages.success(
@@ -173,9 +181,9 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("appointments:appointment", appointment.public_id)
     elif request.method == "GET" and not _is_free(type, agenda, start, None):
-        return _slot_taken(request, type, start, lieu=agenda.pk)
+        return _slot_taken(request, type, start, lieu=place or agenda.pk)
     context = {"type": type, "agenda": agenda, "start": start, "end": start + type.duration, "form": form}
-    back = _week_url(type, semaine=monday_of(timezone.localdate(start)))
+    back = _week_url(type, semaine=monday_of(timezone.localdate(start)), lieu=place)
     return render(request, "appointments/book.html", {**context, "has_cases": cases.exists(), "back": back})
 
 
@@ -231,16 +239,18 @@ def move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     the new one was taken meanwhile."""
     appointment = _appointment(request, public_id, upcoming=True)
     type, moving = appointment.type, {"deplacer": appointment.public_id}
-    chosen = _chosen_slot(request, _agendas(type))
+    agendas = _agendas(type)
+    chosen = _chosen_slot(request, agendas)
     if chosen is None:
         return redirect(_week_url(type, **moving))
     agenda, start = chosen
+    place = _place(request, agendas)
     if request.method == "POST":
         try:
             moved = services.appointment_move(appointment=appointment, start=start, agenda=agenda, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
             if getattr(error, "code", None) == services.SLOT_UNAVAILABLE:
-                return _slot_taken(request, type, start, lieu=agenda.pk, **moving)
+                return _slot_taken(request, type, start, lieu=place or agenda.pk, **moving)
             messages.error(request, _refusal(error))
             return redirect("appointments:appointment", appointment.public_id)
         messages.success(
@@ -249,9 +259,9 @@ def move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         )
         return redirect("appointments:appointment", moved.public_id)
     if not _is_free(type, agenda, start, appointment):
-        return _slot_taken(request, type, start, lieu=agenda.pk, **moving)
+        return _slot_taken(request, type, start, lieu=place or agenda.pk, **moving)
     context = {"appointment": appointment, "agenda": agenda, "start": start, "end": start + type.duration}
-    back = _week_url(type, semaine=monday_of(timezone.localdate(start)), **moving)
+    back = _week_url(type, semaine=monday_of(timezone.localdate(start)), lieu=place, **moving)
     return render(request, "appointments/move.html", {**context, "now": timezone.now(), "back": back})
 
 

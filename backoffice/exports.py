@@ -14,7 +14,6 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
@@ -34,6 +33,7 @@ from backoffice import tasks
 from backoffice.board import ORDER
 from backoffice.forms import BoardFilterForm
 from backoffice.models import Export
+from gru.queue import enqueue_all, enqueue_on_commit
 from portal.models import User
 from teleservices.definition import FormDefinition
 from teleservices.filling import SummaryLine, summary
@@ -219,7 +219,7 @@ def export_write(
 def export_create(*, owner: User, format: str, query: str) -> Export:
     """Ask a worker for the export of a long list."""
     export = Export.objects.create(owner=owner, format=format, query=query)
-    transaction.on_commit(partial(tasks.export_run_task.delay, export.pk))
+    enqueue_on_commit(tasks.export_run_task, export_id=export.pk)
     return export
 
 
@@ -251,6 +251,16 @@ def _export_file_write(export: Export) -> None:
         written = export_write(cases, format=export.format, out=out, progress=lambda done: this.update(rows_done=done))
         export.file.save(export.filename, File(out), save=False)
     export.rows_done = export.rows_total = written
+
+
+# An export not started this long after it was asked for lost its task (the broker was down): queued again.
+EXPORT_GRACE = datetime.timedelta(minutes=5)
+
+
+def exports_run_stale(*, now: datetime.datetime) -> int:
+    """Queue again the exports whose task was lost; returns how many."""
+    waiting = Export.objects.waiting_since(now - EXPORT_GRACE).values_list("pk", flat=True)
+    return enqueue_all(tasks.export_run_task, "export_id", list(waiting))
 
 
 def exports_purge(*, now: datetime.datetime) -> int:

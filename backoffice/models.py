@@ -226,6 +226,10 @@ class ExportQuerySet(models.QuerySet["Export"]):
     def expired(self, now: datetime.datetime) -> ExportQuerySet:
         return self.filter(created_at__lt=now - EXPORT_RETENTION)
 
+    def waiting_since(self, moment: datetime.datetime) -> ExportQuerySet:
+        """Asked for before `moment` and not started."""
+        return self.filter(state=Export.State.PENDING, created_at__lte=moment)
+
 
 class Export(models.Model):
     """A large export of the task board's list, written by a worker; its file is kept a day for its owner only."""

@@ -17,6 +17,14 @@ def export_run_task(export_id: int) -> None:
 
 
 @shared_task
+def exports_run_stale_task() -> None:
+    """Exports whose task was lost (the broker was down when they were asked for): queued again."""
+    from backoffice.exports import exports_run_stale
+
+    exports_run_stale(now=timezone.now())
+
+
+@shared_task
 def exports_purge_task() -> None:
     from backoffice.exports import exports_purge
 

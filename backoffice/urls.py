@@ -29,6 +29,20 @@ urlpatterns = [
         "agendas/<int:pk>/calendrier/nouvelle-adresse/", agendas.agenda_feed_regenerate, name="agenda_feed_regenerate"
     ),
     path("agendas/flux/<str:token>.ics", agendas.agenda_feed, name="agenda_feed"),
+    path("agendas/<int:pk>/parametres/", agendas.agenda_settings, name="agenda_settings"),
+    path("agendas/<int:pk>/parametres/plages/ajouter/", agendas.opening_rule_add, name="opening_rule_add"),
+    path("agendas/<int:pk>/parametres/plages/<int:rule_pk>/", agendas.opening_rule_edit, name="opening_rule_edit"),
+    path(
+        "agendas/<int:pk>/parametres/plages/<int:rule_pk>/supprimer/",
+        agendas.opening_rule_delete,
+        name="opening_rule_delete",
+    ),
+    path("agendas/<int:pk>/parametres/fermetures/ajouter/", agendas.closure_add, name="closure_add"),
+    path(
+        "agendas/<int:pk>/parametres/fermetures/<int:closure_pk>/supprimer/",
+        agendas.closure_delete,
+        name="closure_delete",
+    ),
     path("rendez-vous/<uuid:public_id>/annuler/", agendas.appointment_cancel, name="appointment_cancel"),
     path("rendez-vous/<uuid:public_id>/presence/", agendas.appointment_mark, name="appointment_mark"),
     path("dossiers/<str:reference>/", case.case_detail, name="case"),
@@ -40,5 +54,6 @@ urlpatterns = [
     path("dossiers/<str:reference>/courriers/", letters.letter_new, name="letter_new"),
     path("dossiers/<str:reference>/courriers/<str:code>/", letters.letter_detail, name="letter"),
     path("dossiers/<str:reference>/courriers/<str:code>/envoyer/", letters.letter_send, name="letter_send"),
+    path("dossiers/<str:reference>/courriers/<str:code>/etat/", letters.letter_status, name="letter_status"),
     path("courriers-du-jour/", letters.letters_print, name="letters_print"),
 ]

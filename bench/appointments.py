@@ -4,13 +4,16 @@ measured is slots_for and appointment_book, which the pages call).
 A new database (`gru_bench_appointments`) at each run: 20 agendas with a town hall's opening hours and 1 to 3 desks,
 one 20-minute type, and 5,000 appointments spread over the next 90 days. Then:
   - slot search: `slots_for` over 90 days across the 20 agendas (the agendas read with `Agenda.objects.offering`,
-    as a page would), `--searches` times; median and 95th percentile (target: p95 ≤ 50 ms), then again with the
-    garbage collector's long-lived objects frozen (gc.freeze(), as a gunicorn worker could once the app is loaded);
+    as a page would), `--searches` times; median and 95th percentile (target: p95 ≤ 50 ms), as in a web worker
+    (gru.wsgi freezes what it loaded out of the garbage collector's sight), then without that freeze, for
+    comparison;
   - booking: `--bookers` threads (each with its own connection) booking at once, each citizen once, on the slots of
     the next days, where they collide; bookings per second, refusals, and a check that no slot holds more
-    appointments than desks.
+    appointments than desks;
+  - booking over HTTP: gunicorn (2 workers) on loopback, wrk with `--bookers` connections posting the booking page,
+    each request as another signed-in citizen, for `--duration` seconds; then the same check.
 Usage:
-    .venv/bin/python bench/appointments.py [--searches 300] [--bookers 50] [--attempts 40]
+    .venv/bin/python bench/appointments.py [--searches 300] [--bookers 50] [--attempts 40] [--duration 10]
 """
 
 from __future__ import annotations
@@ -173,6 +176,53 @@ def book(type: Any, citizens: list[Any], bookers: int, attempts: int) -> dict[st
     }
 
 
+def book_over_http(type: Any, citizens: list[Any], bookers: int, duration: int) -> dict[str, Any]:
+    """wrk posting the booking page of random slots of the four days after those the threads booked, a new citizen
+    at each request."""
+    import tempfile
+
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+    from django.urls import reverse
+
+    from appointments.models import Agenda, Appointment
+    from appointments.slots import slots_for
+    from bench.run import free_port, load, serve, session_of
+
+    start = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=4)
+    end = start + datetime.timedelta(days=4)
+    targets = slots_for(type=type, agendas=list(Agenda.objects.all()), start=start, end=end)
+    picker = random.Random(2028)  # noqa: S311 (reproducible choices)
+    url = reverse("appointments:book", args=[type.slug])
+    lines = []
+    for citizen in citizens:
+        slot = picker.choice(targets)
+        lines.append(f"{url}?creneau={slot.agenda.pk}-{int(slot.start.timestamp())}\t{session_of(citizen)}")
+    secret = _get_new_csrf_string()
+    before = Appointment.objects.occupying().count()
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as paths:
+        paths.write("\n".join(lines))
+        paths.flush()
+        port = free_port()
+        server = serve(port)
+        try:
+            script = [str(ROOT / "bench/book.lua"), paths.name, "2", secret, _mask_cipher_secret(secret)]
+            result = load(f"http://127.0.0.1:{port}/", duration=duration, connections=bookers, headers=[], script=script)
+        finally:
+            server.terminate()
+            server.wait()
+    booked = Appointment.objects.occupying().count() - before
+    return {
+        "bookers": bookers,
+        "slots_targeted": len(targets),
+        "requests_per_second": result.requests_per_second,
+        "errors": result.errors,
+        "booked": booked,
+        "bookings_per_second": round(booked / duration, 1),
+        "seconds": duration,
+        "overbooked_slots": overbooked(),
+    }
+
+
 def overbooked() -> int:
     """Slots holding more appointments than their rule's desks (one type on an aligned grid: same start, same slot)."""
     from appointments.models import Appointment, OpeningRule
@@ -187,21 +237,25 @@ def main() -> int:
     parser.add_argument("--searches", type=int, default=300, help="slot searches timed")
     parser.add_argument("--bookers", type=int, default=50, help="concurrent booking threads (one connection each)")
     parser.add_argument("--attempts", type=int, default=40, help="bookings each booker attempts")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of booking over HTTP")
     args = parser.parse_args()
     load = os.getloadavg()[0]  # the machine's other work shows in the latencies: compare runs at a similar load
     setup_database()
-    type, citizens = seed(args.bookers * args.attempts)
+    over_http = args.bookers * args.attempts  # more citizens than wrk can book in --duration seconds
+    type, citizens = seed(args.bookers * args.attempts + over_http)
     search(type, 10)  # warm-up: connection, caches of holidays and time zones
-    searching = search(type, args.searches)
     # A search builds ~24,000 slots: the garbage collector's full collections then walk every object of the process
-    # (~120 ms with Django and the apps loaded), which is the tail of the latencies. Frozen once the app is loaded,
-    # as a gunicorn hook would do it, those collections skip the long-lived objects.
-    gc.freeze()
+    # (~120 ms with Django and the apps loaded), which is the tail of the latencies unless, as gru.wsgi does once
+    # the app is loaded, those long-lived objects are frozen.
+    import gru.wsgi  # noqa: F401 (what a web worker loads, then freezes)
+
     frozen = search(type, args.searches)
     gc.unfreeze()
-    booking = book(type, citizens, args.bookers, args.attempts)
+    searching = search(type, args.searches)
+    booking = book(type, citizens[:-over_http], args.bookers, args.attempts)
+    booking_http = book_over_http(type, citizens[-over_http:], args.bookers, args.duration)
     print(f"slot search, 90 days x {AGENDAS} agendas, {APPOINTMENTS} appointments: {searching['slots']} slots")
-    for label, result in (("", searching), ("gc.freeze(): ", frozen)):
+    for label, result in (("as in a web worker (gru.wsgi): ", frozen), ("without gc.freeze(): ", searching)):
         print(
             f"  {label}p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms over {result['searches']} searches "
             f"(Python CPU p50 {result['python_cpu_p50_ms']} ms)"
@@ -215,15 +269,28 @@ def main() -> int:
         f"  {booking['bookings_per_second']} bookings/s ({booking['attempts_per_second']} attempts/s), "
         f"overbooked slots: {booking['overbooked_slots']}"
     )
+    print(
+        f"booking over HTTP (gunicorn, 2 workers), {booking_http['bookers']} connections on "
+        f"{booking_http['slots_targeted']} slots for {booking_http['seconds']} s: {booking_http['booked']} booked, "
+        f"{booking_http['bookings_per_second']} bookings/s ({booking_http['requests_per_second']} requests/s, "
+        f"{booking_http['errors']} errors), overbooked slots: {booking_http['overbooked_slots']}"
+    )
     folder = ROOT / "bench" / "results"
     folder.mkdir(exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     (folder / f"appointments-{stamp}.json").write_text(
         json.dumps(
-            {"load_average": load, "search": searching, "search_gc_frozen": frozen, "booking": booking}, indent=2
+            {
+                "load_average": load,
+                "search": searching,
+                "search_gc_frozen": frozen,
+                "booking": booking,
+                "booking_http": booking_http,
+            },
+            indent=2,
         )
     )
-    return 1 if booking["overbooked_slots"] else 0
+    return 1 if booking["overbooked_slots"] or booking_http["overbooked_slots"] else 0
 
 
 if __name__ == "__main__":

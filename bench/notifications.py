@@ -166,13 +166,17 @@ def create(event: str, count: int, *, attachment: bytes | None) -> list[int]:
     if case is None:
         raise SystemExit("alice has no request in the demo.")
     queued: list[int] = []
-    notifications._enqueue = queued.append  # the broker: notify() queues each row once the transaction commits
+
+    def enqueue_on_commit(task: Any, *, notification_id: int) -> None:  # the broker: notify() queues at the commit
+        transaction.on_commit(lambda: queued.append(notification_id))
+
+    notifications.enqueue_on_commit = enqueue_on_commit
     with transaction.atomic():
         for _ in range(count):
             files = []
             if attachment is not None:
                 checked = CheckedFile(content=attachment, mime="application/pdf", name="courrier.pdf")
-                files = [stored_file_create(owner=alice, checked=checked)]
+                files = [stored_file_create(owner=alice, checked=checked, generated=True)]
             context = {"name": alice.first_name, "title": case.teleservice.title, "reference": case.reference}
             if event == "case_letter":
                 context["subject"] = "Décision relative à votre demande"

@@ -188,6 +188,7 @@ class Notification(models.Model):
         PENDING = "pending", _("to send")
         SENT = "sent", pgettext_lazy("notification", "sent")  # feminine in French, unlike a letter
         FAILED = "failed", _("failed")
+        WITHDRAWN = "withdrawn", _("withdrawn")  # no longer true when it was due: never sent
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.ForeignKey(
@@ -202,6 +203,9 @@ class Notification(models.Model):
         _("address"), max_length=254, blank=True, help_text=_("The email address or phone number it goes to.")
     )
     event = models.CharField(_("event"), max_length=60)
+    topic = models.CharField(
+        _("about"), max_length=100, blank=True, help_text=_("What it is about, e.g. “case:12” or “appointment:7”.")
+    )
     template = models.CharField(max_length=200)
     context = models.JSONField(default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
@@ -225,6 +229,8 @@ class Notification(models.Model):
         indexes = [
             # The sweeper's query: pending rows whose next attempt has come.
             models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="notification_pending_due"),
+            # Held or withdrawable rows, found by what they are about.
+            models.Index(fields=["topic", "event"], condition=Q(status="pending"), name="notification_pending_topic"),
             # The citizen's unread notifications, newest first, on every visit of their space.
             models.Index(
                 fields=["recipient", "-created_at"],

@@ -21,7 +21,6 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -30,11 +29,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError
-from redis.exceptions import RedisError
 
 from gru import emails, sms
 from gru.models import Notification, Organisation
+from gru.queue import enqueue_all, enqueue_on_commit
 from gru.tasks import notification_send_task
 
 if TYPE_CHECKING:  # for types only: gru never imports the apps above it
@@ -102,6 +100,8 @@ def notify(
     context: dict[str, Any],
     url: str = "",
     attachments: Iterable[StoredFile] = (),
+    topic: str = "",
+    hold: datetime.timedelta | None = None,
 ) -> list[Notification]:
     """Tell `user` (or, without an account, the `email` address) about `event`: one row per channel its definition
     and the user's choices give, queued once the caller's transaction commits. Call it inside that transaction.
@@ -110,6 +110,10 @@ def notify(
         never model instances, which would be read again at an unknown later time.
     url: the page to open, a path of the portal (made absolute in emails and text messages) or a full URL.
     attachments: stored files (vault.StoredFile) attached to the email.
+    topic: what the rows are about (`"case:12"`, `"appointment:7"`), for notifications_release and
+        notifications_withdraw.
+    hold: the rows to send wait this long for notifications_release (an attachment still being made), then go as
+        they are.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("notify() belongs inside the transaction of the change it tells about.")
@@ -120,9 +124,10 @@ def notify(
         return []
     now = timezone.now()
     subject = _subject(definition.template, plain, url)
-    common = {"recipient": user, "event": event, "context": plain, "subject": subject, "url": url}
+    common = {"recipient": user, "event": event, "context": plain, "subject": subject, "url": url, "topic": topic}
+    due = now + hold if hold else now
     rows = [
-        Notification(channel=channel, address=address, template=template, created_at=now, next_attempt_at=now, **common)
+        Notification(channel=channel, address=address, template=template, created_at=now, next_attempt_at=due, **common)
         for channel, address, template in channels
     ]
     for row in rows:
@@ -133,9 +138,30 @@ def notify(
     for row in rows:
         if row.channel == Notification.Channel.EMAIL and attachments:
             row.attachments.set(attachments)
-        if row.status == Notification.Status.PENDING:
-            transaction.on_commit(partial(_enqueue, row.pk))
+        if row.status == Notification.Status.PENDING and not hold:
+            enqueue_on_commit(notification_send_task, notification_id=row.pk)
     return rows
+
+
+def notifications_release(*, topic: str, event: str, attachments: Iterable[StoredFile] = ()) -> int:
+    """The held rows of `event` about `topic` go now, their emails with `attachments`; returns how many. Call it in
+    the transaction of the change that makes them ready."""
+    rows = list(Notification.objects.pending().filter(topic=topic, event=event, attempts=0).select_for_update())
+    attachments = list(attachments)
+    for row in rows:
+        if row.channel == Notification.Channel.EMAIL:
+            row.attachments.add(*attachments)
+        row.next_attempt_at = timezone.now()
+        row.save(update_fields=["next_attempt_at"])
+        enqueue_on_commit(notification_send_task, notification_id=row.pk)
+    return len(rows)
+
+
+def notifications_withdraw(*, topic: str, events: Iterable[str]) -> int:
+    """The rows of these events about `topic` not sent yet will never go (what they tell is no longer true: a
+    reminder of a cancelled appointment); returns how many."""
+    rows = Notification.objects.pending().filter(topic=topic, event__in=list(events))
+    return rows.update(status=Notification.Status.WITHDRAWN)
 
 
 def _channels(definition: Event, user: User | None, email: str) -> list[tuple[str, str, str]]:
@@ -164,23 +190,12 @@ def _subject(template: str, context: dict[str, Any], url: str) -> str:
     return subject[: Notification._meta.get_field("subject").max_length]
 
 
-def _enqueue(notification_id: int) -> bool:
-    """Queue the task that sends the row, at once or not at all: with the broker down the row stays pending and the
-    sweeper queues it later, and the caller (a request whose change is committed) is neither failed nor held."""
-    try:
-        notification_send_task.apply_async(kwargs={"notification_id": notification_id}, retry=False)
-    except (OperationalError, RedisError, OSError) as error:
-        logger.warning("Notification %s not queued (%s): the sweeper will queue it again.", notification_id, error)
-        return False
-    return True
-
-
-def notification_send(*, notification_id: int) -> Notification | None:
+def notification_send(*, notification_id: int, now: datetime.datetime | None = None) -> Notification | None:
     """Send one row through its channel, if it is still pending and due; returns it, or None when there was nothing
     to do (sent or failed already, not due yet, or being sent by another worker this very moment).
 
     The row stays locked while it is sent, and is marked sent in the same transaction."""
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True).due(now).filter(pk=notification_id).first()
@@ -249,12 +264,7 @@ def notifications_sweep(*, now: datetime.datetime) -> int:
     (the broker was down at the commit, restarted, or a worker was killed), or they wait for a retry. Stops at the
     first row the broker refuses: the next sweep carries on. Returns how many were queued."""
     due = Notification.objects.due(now - SWEEP_GRACE).order_by("next_attempt_at")
-    queued = 0
-    for notification_id in due.values_list("pk", flat=True)[:SWEEP_BATCH]:
-        if not _enqueue(notification_id):
-            break
-        queued += 1
-    return queued
+    return enqueue_all(notification_send_task, "notification_id", list(due.values_list("pk", flat=True)[:SWEEP_BATCH]))
 
 
 @transaction.atomic
@@ -265,7 +275,7 @@ def notifications_retry(*, notifications: models.QuerySet[Notification]) -> int:
         status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
     for notification_id in failed:
-        transaction.on_commit(partial(_enqueue, notification_id))
+        enqueue_on_commit(notification_send_task, notification_id=notification_id)
     return len(failed)
 
 

@@ -344,6 +344,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "letters.tasks.letters_render_stale_task",
         "schedule": crontab(minute="5-59/10"),
     },
+    "send-letters-whose-sending-was-lost": {
+        "task": "teleservices.tasks.case_letters_send_stale_task",
+        "schedule": crontab(minute="7-59/10"),
+    },
+    "run-exports-whose-task-was-lost": {
+        "task": "backoffice.tasks.exports_run_stale_task",
+        "schedule": crontab(minute="3-59/10"),
+    },
     "purge-exports-of-more-than-a-day": {
         "task": "backoffice.tasks.exports_purge_task",
         "schedule": crontab(minute=47),

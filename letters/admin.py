@@ -33,14 +33,7 @@ class LetterTemplateForm(forms.ModelForm):
         model = LetterTemplate
         fields = ["name", "slug", "kind", "teleservices", "department", "signed", "active", "subject", "body"]
         widgets = {"body": forms.Textarea({"rows": 20, "cols": 100})}
-
-    def clean_subject(self) -> str:
-        rendering.check(self.cleaned_data["subject"])
-        return self.cleaned_data["subject"]
-
-    def clean_body(self) -> str:
-        rendering.check(self.cleaned_data["body"])
-        return self.cleaned_data["body"]
+        # The placeholders are checked by LetterTemplate.clean(), which the form runs when it validates the model.
 
 
 class PreviewForm(forms.Form):

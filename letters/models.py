@@ -13,10 +13,13 @@ import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from letters import rendering
 
 if TYPE_CHECKING:
     from teleservices.models import Teleservice
@@ -105,6 +108,18 @@ class LetterTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Refuse a subject or a text using anything but the documented placeholders (letters.rendering.check), with
+        the French message naming each culprit under its field."""
+        errors: dict[str, list[str]] = {}
+        for field in ("subject", "body"):
+            try:
+                rendering.check(getattr(self, field))
+            except ValidationError as error:
+                errors[field] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
 
 class LetterQuerySet(models.QuerySet["Letter"]):
     def sent(self) -> LetterQuerySet:
@@ -117,6 +132,12 @@ class LetterQuerySet(models.QuerySet["Letter"]):
     def generating_since(self, moment: datetime.datetime) -> LetterQuerySet:
         """Letters still waiting for their PDF, queued before `moment`."""
         return self.filter(status=Letter.Status.GENERATING, updated_at__lte=moment)
+
+    def to_send_since(self, moment: datetime.datetime) -> LetterQuerySet:
+        """Letters to send as soon as ready, queued or made ready before `moment` and still not sent: their task was
+        lost."""
+        waiting = [Letter.Status.GENERATING, Letter.Status.READY]
+        return self.filter(status__in=waiting, send_when_ready=True, updated_at__lte=moment)
 
 
 class Letter(models.Model):
@@ -152,6 +173,9 @@ class Letter(models.Model):
     )
     code = models.CharField(_("verification code"), max_length=CODE_LENGTH, unique=True, editable=False)
     signature_required = models.BooleanField(_("to be signed"), default=False)
+    send_when_ready = models.BooleanField(
+        _("sent once ready"), default=False, help_text=_("Sent without an agent once its PDF is ready.")
+    )
     signed = models.BooleanField(_("signed"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("written by")

@@ -24,13 +24,15 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from gru.models import HEX_COLOUR, Department, Organisation
+from gru.colours import contrast_ratio
+from gru.models import HEX_COLOUR, MINIMUM_CONTRAST, Department, Organisation
 from letters.models import Kind
 
 # A host that never resolves (RFC 2606): the page's relative URLs point there, and the fetcher serves them itself.
 BASE_URL = "https://lettre.invalid/"
 STATIC_PREFIX = "letters/"
 DEFAULT_COLOUR = "#1d4f91"
+WHITE = "#ffffff"
 
 
 class LetterRenderingError(Exception):
@@ -104,12 +106,22 @@ def qr_code(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=0)
 
 
+def text_colour(colour: str | None, fallback: str) -> str:
+    """`colour` if text of it stays readable on the white paper (WCAG AA, 4.5:1), else `fallback`: both colours print
+    text (the collectivité's name, the subject), and an organisation saved without its form's check may be too
+    light."""
+    if colour and re.match(HEX_COLOUR, colour) and contrast_ratio(colour, WHITE) >= MINIMUM_CONTRAST:
+        return colour
+    return fallback
+
+
 def letter_html(document: LetterDocument) -> str:
-    colour = document.organisation.primary_colour
+    primary = text_colour(document.organisation.primary_colour, DEFAULT_COLOUR)
     context = {
         "document": document,
         "kind": Kind(document.kind).label,
-        "colour": colour if re.match(HEX_COLOUR, colour or "") else DEFAULT_COLOUR,
+        "colour": primary,
+        "accent": text_colour(document.organisation.accent_colour, primary),
         "qr_code": qr_code(document.verify_url) if document.code else "",
     }
     with translation.override(settings.LANGUAGE_CODE):

@@ -11,7 +11,6 @@ import datetime
 import logging
 import secrets
 from collections.abc import Mapping
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gru.queue import enqueue_on_commit
 from letters import pdf, rendering, signing, tasks
 from letters.models import CODE_ALPHABET, CODE_LENGTH, SUBJECT_MAX_LENGTH, Letter, LetterTemplate
 from vault.files import CheckedFile
@@ -75,16 +75,19 @@ def letter_create(
     author: User | None,
     subject: str | None = None,
     body: str | None = None,
+    send_when_ready: bool = False,
 ) -> Letter:
     """A letter to the applicant of a submitted request, from an active template that applies to it; its PDF is
-    generated once the transaction commits."""
+    generated once the transaction commits. `send_when_ready`: the caller queues its sending (a workflow action, the
+    acknowledgement of receipt), which its sweeper queues again if lost (see Letter.objects.to_send_since)."""
     if case.submitted_at is None:
         raise ValidationError(_("Letters are written on submitted requests only."))
     if not LetterTemplate.objects.active().for_teleservice(case.teleservice).filter(pk=template.pk).exists():
         raise ValidationError(_("This template letter does not apply to this request."))
     letter = letter_prepare(case=case, template=template, context=context, author=author, subject=subject, body=body)
+    letter.send_when_ready = send_when_ready
     _save_with_a_new_code(letter)
-    transaction.on_commit(partial(tasks.letter_render_task.delay, letter.pk))
+    enqueue_on_commit(tasks.letter_render_task, letter_id=letter.pk)
     return letter
 
 
@@ -107,7 +110,7 @@ def letter_render(*, letter_id: int) -> Letter | None:
         with transaction.atomic():
             content, signed = _letter_pdf(letter)
             checked = CheckedFile(content=content, mime="application/pdf", name=f"courrier-{letter.display_code}.pdf")
-            letter.pdf = stored_file_create(owner=letter.case.user, checked=checked)
+            letter.pdf = stored_file_create(owner=letter.case.user, checked=checked, generated=True)
     except Exception as error:
         logger.exception("The letter %s could not be generated.", letter.pk)
         letter.status, letter.error = Letter.Status.DRAFT, f"{type(error).__name__}: {error}"
@@ -131,7 +134,7 @@ def letter_update(*, letter: Letter, subject: str, body: str) -> Letter:
     letter.subject, letter.body = subject, body
     letter.status, letter.error = Letter.Status.GENERATING, ""
     letter.save(update_fields=["subject", "body", "status", "error", "updated_at"])
-    transaction.on_commit(partial(tasks.letter_render_task.delay, letter.pk))
+    enqueue_on_commit(tasks.letter_render_task, letter_id=letter.pk)
     return letter
 
 
@@ -153,6 +156,12 @@ def letter_send(*, letter: Letter, actor: User | None) -> Letter:
 def letters_generating_stale(*, now: datetime.datetime) -> list[int]:
     """The letters left "being generated" a while after they were queued: their task was lost."""
     return list(Letter.objects.generating_since(now - GENERATION_GRACE).values_list("pk", flat=True))
+
+
+def letters_to_send_stale(*, now: datetime.datetime) -> list[int]:
+    """The letters to send once ready that are not sent a while after they were queued: their task was lost (it
+    generates them first if need be)."""
+    return list(Letter.objects.to_send_since(now - GENERATION_GRACE).values_list("pk", flat=True))
 
 
 def letter_document(letter: Letter, *, signed: bool) -> pdf.LetterDocument:

@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from gru.queue import enqueue_all
+
 
 @shared_task
 def letter_render_task(letter_id: int) -> None:
@@ -14,5 +16,4 @@ def letters_render_stale_task() -> None:
     """Letters whose generation was never queued (the broker was down) or whose worker died: queued again."""
     from letters.services import letters_generating_stale
 
-    for letter_id in letters_generating_stale(now=timezone.now()):
-        letter_render_task.delay(letter_id)
+    enqueue_all(letter_render_task, "letter_id", letters_generating_stale(now=timezone.now()))

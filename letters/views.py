@@ -1,6 +1,7 @@
 """The citizen's letters ("Mes courriers"), and the public verification of letters: whoever holds a letter types its
-code, or scans its QR code, and sees who issued it, when and about what, enough to tell a real letter from a forgery
-and nothing more.
+code, or scans its QR code, and sees who issued it (the collectivité and its department), when, what kind of letter
+it is and the holder's name partly masked: enough to tell a real letter from a forgery, and nothing more (never its
+subject or text, which may hold a reference or a full name).
 
 A letter not sent answers exactly as an unknown code; lookups are limited per client (the IP address the login
 throttle uses too, behind the trusted proxies of ALLAUTH_TRUSTED_PROXY_COUNT); an anonymous visit writes nothing."""
@@ -57,10 +58,21 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         response["Retry-After"] = str(VERIFY_WINDOW_SECONDS)
         return response
     letter = Letter.objects.sent().select_related("department__organisation").filter(code=code_normalise(code)).first()
-    context: dict[str, Any] = {"form": VerifyForm(), "letter": letter, "looked_up": True}
+    context: dict[str, Any] = {"form": VerifyForm(), "looked_up": True}
     if letter is not None:
-        context |= {"holder": masked(letter.recipient_name), "dated_on": timezone.localdate(letter.created_at)}
+        context["verified"] = _disclosed(letter)
     return render(request, "letters/verify.html", context, status=200 if letter else 404)
+
+
+def _disclosed(letter: Letter) -> dict[str, Any]:
+    """All the page tells of a letter: the template gets these values, not the letter, so it cannot show more."""
+    return {
+        "organisation": letter.department.organisation.name,
+        "department": letter.department.name,
+        "dated_on": timezone.localdate(letter.created_at),
+        "kind": letter.get_kind_display(),
+        "holder": masked(letter.recipient_name),
+    }
 
 
 def masked(name: str) -> str:

@@ -33,7 +33,7 @@ from portal.forms import DATE_HINT, AddressForm, DateInput, phone_to_e164
 from portal.models import Household, HouseholdMember, User
 from teleservices.definition import FieldDef, FormDefinition, PageDef
 from vault.files import CheckedFile, accept_hint, file_check, types_label
-from vault.models import Document
+from vault.models import Document, DocumentType
 
 ADDRESS_PARTS = ("street", "postcode", "city")
 MAX_ROWS = 30
@@ -51,6 +51,37 @@ class Item:
     conditional: bool = False
     hidden: bool = False
     answer: Any = None
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """The files a file question accepts: their types (vault.files.FileType values) and maximum size."""
+
+    types: list[str]
+    max_size_mb: int
+
+    @property
+    def max_size(self) -> int:
+        return self.max_size_mb * 1024 * 1024
+
+
+def file_limits(f: FieldDef, document_type: DocumentType | None = None) -> FileLimits:
+    """What a file question accepts: its own types and size, narrowed by those of the type of document it is bound
+    to (the stricter of both), since its new files are filed into the vault as documents of that type. Should they
+    share no file type, the document type's own apply."""
+    types, size = f.option("file_types", []), f.option("max_size_mb", 10)
+    if document_type is None:
+        return FileLimits(types=types, max_size_mb=size)
+    shared = [t for t in types if t in document_type.accepted_types]
+    return FileLimits(
+        types=shared or list(document_type.accepted_types), max_size_mb=min(size, document_type.max_size_mb)
+    )
+
+
+def _document_types(page: PageDef) -> dict[str, DocumentType]:
+    """The types of document the page's file questions are bound to, by identifier (no query when there are none)."""
+    slugs = {f.option("document_type") for f in page.fields if f.kind == "file" and f.option("document_type")}
+    return DocumentType.objects.in_bulk(slugs, field_name="slug") if slugs else {}
 
 
 def member_choices(household: Household | None, f: FieldDef) -> list[HouseholdMember]:
@@ -71,8 +102,11 @@ def age(birth_date: datetime.date, on: datetime.date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def _django_fields(f: FieldDef, household: Household | None) -> dict[str, forms.Field]:
-    """The Django form field(s) that ask one FieldDef."""
+def _django_fields(
+    f: FieldDef, household: Household | None, document_type: DocumentType | None = None
+) -> dict[str, forms.Field]:
+    """The Django form field(s) that ask one FieldDef (a file question bound to a `document_type` accepts only what
+    that type accepts too)."""
     # Help texts are rendered as HTML by the field template: administrators' text is escaped here.
     common: dict[str, Any] = {"label": f.label, "required": f.required, "help_text": escape(f.help_text)}
     kind = f.kind
@@ -131,12 +165,12 @@ def _django_fields(f: FieldDef, household: Household | None) -> dict[str, forms.
     if kind == "multiple":
         return {f.key: forms.MultipleChoiceField(choices=f.choice_list, widget=forms.CheckboxSelectMultiple, **common)}
     if kind == "file":
-        types = f.option("file_types", [])
+        limits = file_limits(f, document_type)
         hint = _("Accepted files: %(types)s, up to %(size)s MB.") % {
-            "types": types_label(types),
-            "size": f.option("max_size_mb", 10),
+            "types": types_label(limits.types),
+            "size": limits.max_size_mb,
         }
-        file_input = forms.FileInput({"accept": accept_hint(types)})
+        file_input = forms.FileInput({"accept": accept_hint(limits.types)})
         help_text = " ".join(filter(None, [escape(f.help_text), escape(hint)]))
         return {f.key: forms.FileField(**{**common, "required": False, "help_text": help_text}, widget=file_input)}
     if kind == "members":
@@ -324,13 +358,14 @@ class PageForm(forms.Form):
         self.checked_files: dict[str, CheckedFile] = {}
         # Bound file questions: the documents of the vault they offer, by public id.
         self.offered: dict[str, dict[str, Document]] = {}
+        self.document_types = _document_types(page)
         page_keys = {f.key for f in page.fields if f.asks}
         for f in page.fields:
             item = Item(field=f, names=[], conditional=bool(f.shown_if and f.shown_if.fields & page_keys))
             if f.kind == "block":
                 item.formset = block_formset(f, data=data, initial=answers.get(f.key), add_row=add_row == f.key)
             elif f.asks:
-                new = _django_fields(f, household)
+                new = _django_fields(f, household, self.document_types.get(f.option("document_type")))
                 if f.kind == "file" and f.option("document_type"):
                     offered = offered_documents(f, documents, document_about(f, answers, household))
                     self.offered[f.key] = {str(d.public_id): d for d in offered}
@@ -526,9 +561,8 @@ def _clean_file(form: forms.Form, f: FieldDef) -> None:
     previous = getattr(form, "answers", {}).get(f.key)
     chosen = form.cleaned_data.get(f"{f.key}__document")
     if uploaded:
-        checked = file_check(
-            uploaded, types=f.option("file_types", []), max_size=f.option("max_size_mb", 10) * 1024 * 1024
-        )
+        limits = file_limits(f, getattr(form, "document_types", {}).get(f.option("document_type")))
+        checked = file_check(uploaded, types=limits.types, max_size=limits.max_size)
         form.checked_files[f.key] = checked  # type: ignore[attr-defined]
     elif f.required and not previous and not chosen:
         raise forms.ValidationError(

@@ -506,6 +506,11 @@ class Case(models.Model):
         return self.submitted_at is None
 
     @property
+    def topic(self) -> str:
+        """What its notifications are about (gru.notifications: the acknowledgement waits for its récépissé)."""
+        return f"case:{self.pk}"
+
+    @property
     def form(self) -> FormDefinition:
         return self.version.form
 
@@ -554,7 +559,7 @@ class CaseEvent(models.Model):
         DEADLINE_PASSED = "deadline_passed", _("Deadline passed without a decision")
         LETTER = "letter", _("Letter sent")
 
-    CITIZEN_KINDS = [Kind.SUBMITTED, Kind.STATUS_CHANGED, Kind.MESSAGE, Kind.COMPLETED, Kind.DEADLINE_PASSED]
+    CITIZEN_KINDS = [Kind.SUBMITTED, Kind.STATUS_CHANGED, Kind.MESSAGE, Kind.COMPLETED, Kind.DEADLINE_PASSED, Kind.LETTER]
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -27,3 +27,11 @@ def case_letter_send_task(letter_id: int) -> None:
     letter = Letter.objects.select_related("case").filter(pk=letter_id, status=Letter.Status.READY).first()
     if letter is not None:
         case_letter_send(letter=letter, actor=letter.author)
+
+
+@shared_task
+def case_letters_send_stale_task() -> None:
+    """Letters to send once ready whose sending task was lost (the broker was down, a worker died): queued again."""
+    from teleservices.services import case_letters_send_stale
+
+    case_letters_send_stale(now=timezone.now())

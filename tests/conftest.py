@@ -1,5 +1,6 @@
 """Personas shared by every test: alice and eve (citizens), bob and carol (agents), dave (administrator)."""
 
+import importlib
 import uuid
 
 import pytest
@@ -74,6 +75,14 @@ def _fast_passwords(settings):
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory()
+
+
+@pytest.fixture
+def default_receipt(db):
+    """The default récépissé template, as its data migration writes it: transactional tests flush such rows."""
+    from django.apps import apps
+
+    importlib.import_module("letters.migrations.0003_default_acknowledgement_template").create(apps, None)
 
 
 @pytest.fixture

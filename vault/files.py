@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -19,6 +20,24 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 HEAD_BYTES = 8192
 MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photograph, far above any scan of a proof
 JPEG_QUALITY_AFTER_ROTATION = 95  # a rotated photograph is encoded anew: high enough not to blur a document
+# How a PDF ends (ISO 32000-1, 7.5.5): `startxref`, the offset of its cross-reference section, `%%EOF`; then only
+# white space as PDF defines it (7.2.2).
+PDF_END = re.compile(rb"startxref\s+\d+\s*%%EOF\Z")
+PDF_END_BYTES = 64
+PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+# Dictionaries and arrays read for active content: a 500-page report has some 15 000; a file with millions of tiny
+# objects would hold the request for minutes.
+MAX_PDF_ITEMS = 200_000
+# What makes a PDF active: keys found only in scripts (JavaScript actions /JS, the document's JavaScript name tree,
+# XFA forms), embedded files (the /EmbeddedFiles name tree, /EF of a file specification); and names: actions that
+# run a script or launch a program, annotations that carry a file or rich media, embedded file streams.
+ACTIVE_KEYS = {"/JS", "/JavaScript", "/XFA", "/EmbeddedFiles", "/EF"}
+ACTIVE_NAMES = {
+    "/S": {"/JavaScript", "/Launch"},
+    "/Subtype": {"/FileAttachment", "/RichMedia"},
+    "/Type": {"/EmbeddedFile"},
+}
+CONTAINERS = (pikepdf.Dictionary, pikepdf.Array)
 
 
 class FileType(models.TextChoices):
@@ -78,24 +97,93 @@ def file_check(uploaded: UploadedFile, *, types: list[str], max_size: int) -> Ch
     if kind is None or not name.lower().endswith(kind.extensions):
         raise ValidationError(wrong)
     damaged = ValidationError(_("The file “%(name)s” is damaged or not what it claims to be.") % {"name": name})
-    if not _is_sound(content, mime):
+    if mime == KINDS[FileType.PDF].mime:
+        _check_pdf(content, name=name, damaged=damaged)
+        return CheckedFile(content=content, mime=mime, name=name)
+    if not _image_is_sound(content):
         raise damaged
-    if mime != KINDS[FileType.PDF].mime:
-        try:
-            content = _without_metadata(content)
-        except (OSError, ValueError) as error:  # a file Pillow can read but not write back
-            raise damaged from error
+    try:
+        content = _without_metadata(content)
+    except (OSError, ValueError) as error:  # a file Pillow can read but not write back
+        raise damaged from error
     return CheckedFile(content=content, mime=mime, name=name)
 
 
-def _is_sound(content: bytes, mime: str) -> bool:
-    """Parse the whole file: a PNG with a page appended, or a PDF that does not open, is refused."""
-    if mime == "application/pdf":
-        try:
-            with pikepdf.open(io.BytesIO(content)) as pdf:
-                return len(pdf.pages) > 0
-        except pikepdf.PdfError:
+class PdfTooComplex(Exception):
+    """The PDF has more than MAX_PDF_ITEMS dictionaries and arrays to read."""
+
+
+def _check_pdf(content: bytes, *, name: str, damaged: ValidationError) -> None:
+    """A PDF that opens, has pages, ends where it should and runs nothing; `damaged` or a French ValidationError
+    saying what to do otherwise."""
+    if not _pdf_ends_where_it_should(content):
+        raise damaged
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            if len(pdf.pages) == 0:
+                raise damaged
+            active = _has_active_content(pdf)
+    except pikepdf.PdfError as error:
+        raise damaged from error
+    except PdfTooComplex as error:
+        message = _(
+            "The PDF “%(name)s” is too complex to be checked: print it again as a plain PDF (“Print”, then “Save as "
+            "PDF”) and send that file."
+        )
+        raise ValidationError(message % {"name": name}) from error
+    if active:
+        message = _(
+            "The PDF “%(name)s” contains active content (JavaScript, attached files or a program to launch): print it "
+            "again as a plain PDF (“Print”, then “Save as PDF”) and send that file."
+        )
+        raise ValidationError(message % {"name": name})
+
+
+def _pdf_ends_where_it_should(content: bytes) -> bool:
+    """Nothing but white space after the end of the PDF (a polyglot hides HTML or an archive there). A PDF updated
+    incrementally (a signature, an edit) has an end, `%%EOF`, after each revision: only the last one ends the file."""
+    return PDF_END.search(content.rstrip(PDF_WHITESPACE)[-PDF_END_BYTES:]) is not None
+
+
+def _has_active_content(pdf: pikepdf.Pdf) -> bool:
+    """Whether an object of the PDF, reachable from its pages or not, holds a script (JavaScript, XFA), an action
+    that launches a program, or an embedded file (attachments, file-attachment annotations, rich media).
+    PdfTooComplex past MAX_PDF_ITEMS dictionaries and arrays."""
+    pending: list[pikepdf.Object] = list(pdf.objects)
+    for _walked in range(MAX_PDF_ITEMS):
+        if not pending:
             return False
+        item = pending.pop()
+        entries = item.stream_dict if isinstance(item, pikepdf.Stream) else item
+        if isinstance(entries, pikepdf.Dictionary):
+            if _is_active(entries):
+                return True
+            children = entries.values()
+        elif isinstance(entries, pikepdf.Array):
+            children = list(entries)
+        else:
+            continue
+        # Indirect objects are in pdf.objects already: only the direct ones nested in this one are walked into.
+        pending += [child for child in children if isinstance(child, CONTAINERS) and not child.is_indirect]
+    if pending:
+        raise PdfTooComplex
+    return False
+
+
+def _is_active(entries: pikepdf.Dictionary) -> bool:
+    """A dictionary that runs a script or a program, or carries a file: an action, a name tree, an annotation, a file
+    specification or an interactive form."""
+    keys = set(entries.keys())
+    if keys & ACTIVE_KEYS:
+        return True
+    return any(
+        isinstance(value := entries[key], pikepdf.Name) and str(value) in ACTIVE_NAMES[key]
+        for key in keys & ACTIVE_NAMES.keys()
+    )
+
+
+def _image_is_sound(content: bytes) -> bool:
+    """Parse the whole image: a PNG with a page appended, or an image that would unpack into gigabytes, is refused."""
     try:
         with warnings.catch_warnings():  # Pillow only warns below twice its own limit: refuse these too
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import HouseholdMember, User
-from vault.files import CheckedFile, accept_hint, file_check
+from vault.files import CheckedFile, accept_hint, file_check, types_label
 from vault.models import DocumentType
 
 MEGABYTE = 1024 * 1024
@@ -48,7 +48,23 @@ class DocumentForm(forms.Form):
         self.fields["member"].queryset = HouseholdMember.objects.of(owner).exclude(user=owner)
         if by_agent:
             self.fields["member"].empty_label = owner.get_full_name()
+        kind = self._chosen_type()
+        if kind is not None:
+            pages = self.fields["pages"]
+            pages.widget.attrs["accept"] = accept_hint(kind.accepted_types)
+            pages.help_text = _("One file per page, or one PDF with every page: %(types)s, up to %(size)s MB each.") % {
+                "types": types_label(kind.accepted_types),
+                "size": kind.max_size_mb,
+            }
         self.checked_files: list[CheckedFile] = []
+
+    def _chosen_type(self) -> DocumentType | None:
+        """The type of document known already (posted, or that of the document replaced): the pages are asked in
+        its accepted types."""
+        try:
+            return self.fields["type"].clean(self["type"].value())
+        except forms.ValidationError:
+            return None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

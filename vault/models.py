@@ -66,6 +66,7 @@ class StoredFile(models.Model):
         CLEAN = "clean", _("clean")
         INFECTED = "infected", _("infected, deleted")
         NOT_SCANNED = "not_scanned", _("not scanned (antivirus disabled)")
+        GENERATED = "generated", _("produced by the portal (not scanned)")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
@@ -105,8 +106,9 @@ class StoredFile(models.Model):
 
     @property
     def is_available(self) -> bool:
-        """Whether it may be read: found clean, or stored while the antivirus was disabled."""
-        return self.scan in (self.Scan.CLEAN, self.Scan.NOT_SCANNED)
+        """Whether it may be read: found clean, produced by the portal itself, or stored while the antivirus was
+        disabled."""
+        return self.scan in (self.Scan.CLEAN, self.Scan.NOT_SCANNED, self.Scan.GENERATED)
 
 
 def _all_file_types() -> list[str]:

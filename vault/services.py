@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import logging
 from collections.abc import Sequence
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from backoffice.access import instructs
 from gru.models import Notification
 from gru.notifications import notify
+from gru.queue import enqueue_on_commit
 from portal.models import HouseholdMember, User
 from vault import antivirus, crypto, tasks
 from vault.files import CheckedFile
@@ -26,9 +26,10 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def stored_file_create(*, owner: User | None, checked: CheckedFile) -> StoredFile:
+def stored_file_create(*, owner: User | None, checked: CheckedFile, generated: bool = False) -> StoredFile:
     """Keep a checked upload (vault.files.file_check) in private storage, encrypted; in quarantine until the
-    antivirus finds it clean, when scanning is enabled."""
+    antivirus finds it clean, when scanning is enabled. A file the portal `generated` itself (a letter's PDF, a
+    calendar file) is not scanned: it is available at once."""
     stored = StoredFile(
         owner=owner,
         name=checked.name,
@@ -36,14 +37,20 @@ def stored_file_create(*, owner: User | None, checked: CheckedFile) -> StoredFil
         size=len(checked.content),
         sha256=hashlib.sha256(checked.content).hexdigest(),
         key_id=crypto.current_key_id(),
-        scan=StoredFile.Scan.PENDING if settings.CLAMAV_ENABLED else StoredFile.Scan.NOT_SCANNED,
+        scan=_scan_of_new_file(generated),
     )
     blob = crypto.encrypt(checked.content, key_id=stored.key_id, bound_to=stored.public_id.bytes)
     stored.file.save(checked.name, ContentFile(blob), save=False)
     stored.save()
     if stored.scan == StoredFile.Scan.PENDING:
-        transaction.on_commit(partial(tasks.stored_file_scan_task.delay, stored.pk))
+        enqueue_on_commit(tasks.stored_file_scan_task, stored_id=stored.pk)
     return stored
+
+
+def _scan_of_new_file(generated: bool) -> str:
+    if generated:
+        return StoredFile.Scan.GENERATED
+    return StoredFile.Scan.PENDING if settings.CLAMAV_ENABLED else StoredFile.Scan.NOT_SCANNED
 
 
 def stored_file_scan(*, stored_id: int) -> StoredFile | None:

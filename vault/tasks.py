@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from gru.queue import enqueue_all
+
 from vault.antivirus import AntivirusUnavailable
 
 
@@ -25,5 +27,4 @@ def stored_files_scan_pending_task() -> None:
     """Files whose scan was never queued (the broker was down) or gave up: queued again."""
     from vault.services import stored_files_pending
 
-    for stored_id in stored_files_pending(now=timezone.now()):
-        stored_file_scan_task.delay(stored_id)
+    enqueue_all(stored_file_scan_task, "stored_id", stored_files_pending(now=timezone.now()))

@@ -24,6 +24,7 @@ from vault import services
 from vault.forms import DocumentForm
 from vault.models import Document, StoredFile
 
+# Shown inline when a preview is asked: images and PDFs (checked for active content when uploaded); never HTML.
 PREVIEWABLE = ("application/pdf", "image/jpeg", "image/png")
 # In quarantine: try again later; deleted by the antivirus: gone.
 _UNAVAILABLE = {StoredFile.Scan.PENDING: 409, StoredFile.Scan.INFECTED: 410}
@@ -44,7 +45,8 @@ def file(request: HttpRequest, public_id: str) -> FileResponse:
     """A file of the user's own, of a case they may see (as its citizen, as an agent, or filling it in for someone),
     or a page of a document of a citizen whose requests the agent instructs.
 
-    `?apercu=1` lets the back office show a PDF or an image inside its own page (same origin only)."""
+    Downloaded (`Content-Disposition: attachment`), unless a preview is asked (`?apercu=1`, how the back office shows
+    a PDF or an image inside its own page, same origin only) of a type browsers show without running it."""
     user = request.user
     cases = Case.objects.filter(
         Q(pk__in=Case.objects.visible_to_citizen(user).values("pk"))
@@ -58,16 +60,18 @@ def file(request: HttpRequest, public_id: str) -> FileResponse:
         raise Http404
     if not stored.is_available:
         return render(request, "vault/file_unavailable.html", {"stored": stored}, status=_UNAVAILABLE[stored.scan])
-    inline = stored.content_type in PREVIEWABLE
+    preview = request.GET.get("apercu") == "1" and stored.content_type in PREVIEWABLE
     response = FileResponse(
         io.BytesIO(stored.read()),
         content_type=stored.content_type,
-        as_attachment=not inline,
+        as_attachment=not preview,
         filename=stored.name,
     )
     response["Cache-Control"] = "private, no-store"
-    if inline and request.GET.get("apercu"):
-        # The browser's PDF viewer does not run in a sandbox; the file was parsed and checked when uploaded.
+    response["X-Content-Type-Options"] = "nosniff"
+    if preview:
+        # The browser's PDF viewer does not run in a sandbox; the file was parsed and checked when uploaded (a PDF
+        # with JavaScript, attachments or launch actions is refused).
         response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
         response["X-Frame-Options"] = "SAMEORIGIN"
     else:

@@ -1,7 +1,8 @@
 """Agents' agendas: those of their departments, day by day or week by week with their bookings; booking for a citizen
 who phoned or came to the counter; cancelling with a reason (the citizen is told), recording who came; the agenda's
 calendar feed (its address, and a new one when it has leaked), and the feed itself, read by calendar software with
-its secret token and no session."""
+its secret token and no session; the agenda's settings (opening hours and closures), changed by a manager of its
+department or the agent whose agenda it is, and read by the department's other agents."""
 
 from __future__ import annotations
 
@@ -13,18 +14,29 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from appointments import services
 from appointments.calendars import agenda_feed_ics
-from appointments.forms import AccountForm, AgentSlotsForm, CancelForm, OutcomeForm, PeriodForm, SlotForm
-from appointments.models import Agenda, Appointment, AppointmentType
+from appointments.forms import (
+    AccountForm,
+    AgendaRuleForm,
+    AgentSlotsForm,
+    CancelForm,
+    ClosureForm,
+    OutcomeForm,
+    PeriodForm,
+    SlotForm,
+)
+from appointments.models import Agenda, Appointment, AppointmentType, OpeningRule
+from appointments.slots import appointments_uncovered
 from appointments.weeks import monday_of, week_of
 from backoffice.forms import CitizenSearchForm
 from gru.access import agent_required
@@ -250,3 +262,135 @@ def agenda_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# The agenda's settings: its opening hours and closures
+
+
+def _settings_agenda(request: HttpRequest, pk: int) -> tuple[Agenda, bool]:
+    """An agenda of the agent's departments (404 otherwise), and whether they may change its settings: a manager of
+    its department, or the agent whose agenda it is; the department's other agents read them."""
+    managed = Agenda.objects.managed_by(request.user).filter(pk=OuterRef("pk"))
+    agendas = Agenda.objects.visible_to_agent(request.user).select_related("department")
+    agenda = get_object_or_404(agendas.annotate(managed=Exists(managed)), pk=pk)
+    return agenda, agenda.managed
+
+
+def _managed_agenda(request: HttpRequest, pk: int) -> Agenda:
+    """An agenda the agent may configure: not found outside their departments, forbidden to its other agents."""
+    agenda, managed = _settings_agenda(request, pk)
+    if not managed:
+        raise PermissionDenied
+    return agenda
+
+
+def _settings_url(agenda: Agenda, anchor: str = "") -> str:
+    return reverse("backoffice:agenda_settings", args=[agenda.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _uncovered_ids(agenda: Agenda) -> set[int]:
+    return {uncovered.appointment.pk for uncovered in appointments_uncovered(agenda=agenda)}
+
+
+def _saved(request: HttpRequest, agenda: Agenda, before: set[int], done: str) -> HttpResponse:
+    """Back to the settings after a change, saying what it did and, when it left booked appointments outside the
+    opening hours (they are kept, never cancelled), how many: they are listed there, with their days."""
+    messages.success(request, done)
+    left = _uncovered_ids(agenda) - before
+    if not left:
+        return redirect(_settings_url(agenda))
+    messages.warning(
+        request,
+        ngettext(
+            "%(count)d booked appointment is no longer within the opening hours. It is kept: move or cancel it "
+            "(see “Appointments to handle”).",
+            "%(count)d booked appointments are no longer within the opening hours. They are kept: move or cancel "
+            "them (see “Appointments to handle”).",
+            len(left),
+        )
+        % {"count": len(left)},
+    )
+    return redirect(_settings_url(agenda, "a-reprendre"))
+
+
+@require_GET
+@agent_required
+def agenda_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda's opening hours, closures and the booked appointments they no longer hold; changed by those who
+    manage it, read by the department's other agents."""
+    agenda, managed = _settings_agenda(request, pk)
+    now = timezone.now()
+    context = {
+        "agenda": agenda,
+        "managed": managed,
+        "rules": agenda.rules.prefetch_related("types").order_by("start_time", "pk"),
+        "closures": agenda.closures.filter(end__gt=now),
+        "department_closures": agenda.department.appointment_closures.filter(end__gt=now),
+        "uncovered": appointments_uncovered(agenda=agenda, now=now),
+    }
+    return render(request, "appointments/agents/settings.html", context)
+
+
+def _rule_form(request: HttpRequest, agenda: Agenda, rule: OpeningRule | None) -> HttpResponse:
+    """Add or change an opening period: checked against the agenda's other periods, saved by the service."""
+    others = agenda.rules.exclude(pk=rule.pk) if rule else agenda.rules.all()
+    data = request.POST if request.method == "POST" else None
+    form = AgendaRuleForm(data, instance=rule, others=list(others))
+    if request.method == "POST" and form.is_valid():
+        before = _uncovered_ids(agenda)
+        try:
+            services.opening_rule_save(agenda=agenda, actor=request.user, rule=rule, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _saved(request, agenda, before, _("The opening period is saved."))
+    return render(request, "appointments/agents/rule_form.html", {"agenda": agenda, "rule": rule, "form": form})
+
+
+@agent_required
+@GET_POST
+def opening_rule_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _rule_form(request, _managed_agenda(request, pk), None)
+
+
+@agent_required
+@GET_POST
+def opening_rule_edit(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
+    agenda = _managed_agenda(request, pk)
+    return _rule_form(request, agenda, get_object_or_404(agenda.rules, pk=rule_pk))
+
+
+@agent_required
+@GET_POST
+def opening_rule_delete(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
+    """Remove an opening period, after a confirmation page; the appointments booked in it are kept."""
+    agenda = _managed_agenda(request, pk)
+    rule = get_object_or_404(agenda.rules.prefetch_related("types"), pk=rule_pk)
+    if request.method == "POST":
+        before = _uncovered_ids(agenda)
+        services.opening_rule_delete(rule=rule, actor=request.user)
+        return _saved(request, agenda, before, _("The opening period is deleted."))
+    return render(request, "appointments/agents/rule_delete.html", {"agenda": agenda, "rule": rule})
+
+
+@agent_required
+@GET_POST
+def closure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the agenda for a while: no slot is offered then; the appointments already booked are kept."""
+    agenda = _managed_agenda(request, pk)
+    form = ClosureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        before = _uncovered_ids(agenda)
+        services.closure_add(agenda=agenda, actor=request.user, **form.cleaned_data)
+        return _saved(request, agenda, before, _("The closure is saved: no slot is offered then."))
+    return render(request, "appointments/agents/closure_form.html", {"agenda": agenda, "form": form})
+
+
+@require_POST
+@agent_required
+def closure_delete(request: HttpRequest, pk: int, closure_pk: int) -> HttpResponse:
+    """Reopen the agenda during one of its own closures (those of the whole department are the administrators')."""
+    agenda = _managed_agenda(request, pk)
+    services.closure_delete(closure=get_object_or_404(agenda.closures, pk=closure_pk), actor=request.user)
+    messages.success(request, _("The closure is deleted: its slots are offered again."))
+    return redirect(_settings_url(agenda))

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backoffice import access
 from backoffice.forms import LetterForm, LettersPrintForm, LetterTemplateChoiceForm
@@ -68,6 +70,25 @@ def letter_detail(request: HttpRequest, reference: str, code: str) -> HttpRespon
             messages.success(request, _("The letter is being generated again with its new wording."))
             return redirect("backoffice:letter", case.reference, letter.code)
     return render(request, "backoffice/letter.html", {"case": case, "letter": letter, "form": form})
+
+
+@require_GET
+@agent_required
+def letter_status(request: HttpRequest, reference: str, code: str) -> HttpResponse:
+    """Where a letter stands, which the case and letter pages poll (htmx) while it is generated. Without JavaScript,
+    their "Refresh" link lands here and goes on to the letter's page (the case's, for an agent it is only shared
+    with)."""
+    case = get_object_or_404(access.cases_visible_to(request.user), reference=reference)
+    letter = _letter(case, code)
+    member = access.is_member(request.user, case)
+    if request.htmx:
+        response = render(request, "backoffice/_letter_live.html", {"letter": letter, "member": member})
+    elif member:
+        response = redirect("backoffice:letter", case.reference, letter.code)
+    else:
+        response = redirect(reverse("backoffice:case", args=[case.reference]) + "#letters-title")
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST

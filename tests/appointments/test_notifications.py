@@ -20,6 +20,7 @@ from appointments.services import (
     earlier_slot_alert_register,
 )
 from gru.models import Notification
+from gru.notifications import notification_send
 from portal.models import User
 from tests.appointments.conftest import PARIS, at
 from vault.models import StoredFile
@@ -156,6 +157,28 @@ def test_no_reminder_after_a_cancellation(appointment, alice, sent):
     appointment_cancel(appointment=appointment, actor=alice)
     assert appointment_reminders_send(now=at("2027-03-02", "09:00")) == 0
     assert not Notification.objects.filter(event="appointment_reminder").exists()
+
+
+def test_a_reminder_not_delivered_yet_is_withdrawn_when_the_appointment_is_cancelled(appointment, alice, sent):
+    """Claimed, then its email failed (or waits for a retry): the cancellation withdraws it, it never goes."""
+    assert appointment_reminders_send(now=at("2027-03-02", "09:00")) == 1  # its sending task not run
+    reminder = Notification.objects.get(event="appointment_reminder", channel="email")
+    sent(lambda: appointment_cancel(appointment=appointment, actor=alice))
+    reminder.refresh_from_db()
+    assert reminder.status == Notification.Status.WITHDRAWN
+    assert notification_send(notification_id=reminder.pk) is None
+    assert [m.subject.split(" ")[0] for m in mail.outbox] == ["Rendez-vous", "Rendez-vous"]  # booked, cancelled
+    assert Notification.objects.get(event="appointment_cancelled", channel="email").status == "sent"
+
+
+def test_the_calendar_file_made_by_the_portal_does_not_wait_for_the_antivirus(
+    now, passport, town_hall, eve, sent, settings
+):
+    settings.CLAMAV_ENABLED = True  # no daemon needed: the file the portal wrote is not scanned
+    sent(lambda: appointment_book(type=passport, agenda=town_hall, start=FRIDAY_TEN, citizen=eve))
+    (message,) = mail.outbox
+    assert calendar_of(message)
+    assert StoredFile.objects.get().scan == StoredFile.Scan.GENERATED
 
 
 def test_a_reminder_tells_the_time_the_appointment_has_now(appointment, alice, time_machine, sent):

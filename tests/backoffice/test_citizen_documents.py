@@ -57,7 +57,11 @@ def test_an_agent_who_instructs_none_of_her_requests_neither_reads_nor_checks_he
     document = _document(alice)
     assert carol_client.get(document.files.get().get_absolute_url()).status_code == 404
     assert carol_client.post(_url("document_verify", document)).status_code == 404
-    assert Document.objects.get().status == Document.Status.TO_VERIFY
+    field = f"document-{document.pk}-reason"
+    assert carol_client.post(_url("document_refuse", document), {field: "Illisible."}).status_code == 404
+    document.refresh_from_db()
+    assert (document.status, document.refusal_reason, document.verified_by) == (Document.Status.TO_VERIFY, "", None)
+    assert not mail.outbox
 
 
 def test_citizens_cannot_check_documents_and_checks_are_posted(client, eve, bob_client, alice, birth_case):
@@ -65,6 +69,8 @@ def test_citizens_cannot_check_documents_and_checks_are_posted(client, eve, bob_
     assert bob_client.get(_url("document_verify", document)).status_code == 405
     client.force_login(eve)
     assert client.post(_url("document_verify", document)).status_code == 403
+    assert client.post(_url("document_refuse", document), {f"document-{document.pk}-reason": "Non."}).status_code == 403
+    assert Document.objects.get().status == Document.Status.TO_VERIFY
     assert client.get(document.files.get().get_absolute_url()).status_code == 404
 
 
@@ -96,3 +102,14 @@ def test_an_agent_who_instructs_none_of_her_requests_cannot_file_in_her_vault(ca
     data = {"guichet-type": kind.pk, "guichet-issued_on": "12/05/2020", "guichet-pages": pages}
     assert carol_client.post(reverse("backoffice:document_add", args=[alice.pk]), data).status_code == 404
     assert not Document.objects.exists()
+
+
+def test_the_case_page_previews_its_files_inline_and_links_them_for_download(bob_client, alice, birth_case):
+    checked = file_check(SimpleUploadedFile("acte.pdf", pdf_bytes(), "application/pdf"), types=["pdf"], max_size=10**7)
+    stored = vault_services.stored_file_create(owner=alice, checked=checked)
+    birth_case.files.add(stored)
+    url = stored.get_absolute_url()
+    page = bob_client.get(reverse("backoffice:case", args=[birth_case.reference])).content.decode()
+    assert f'src="{url}?apercu=1"' in page and f'<a href="{url}">acte.pdf</a>' in page
+    assert bob_client.get(f"{url}?apercu=1")["Content-Disposition"].startswith("inline;")
+    assert bob_client.get(url)["Content-Disposition"].startswith("attachment;")

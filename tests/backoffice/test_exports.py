@@ -262,6 +262,17 @@ def test_the_progress_is_recorded_every_few_hundred_rows(alice, teleservices, bo
     assert recorded == [2, 4]
 
 
+def test_an_export_whose_task_was_lost_is_queued_again_and_written(bob, birth_case, settings):
+    """The broker was down when it was asked for: the sweeper queues it once it has waited EXPORT_GRACE."""
+    lost = Export.objects.create(owner=bob, format="csv")
+    Export.objects.create(owner=bob, format="csv", state="done", file="exports/x.csv")  # finished: left alone
+    assert exports.exports_run_stale(now=timezone.now()) == 0  # its own task may still come
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert exports.exports_run_stale(now=timezone.now() + exports.EXPORT_GRACE) == 1
+    lost.refresh_from_db()
+    assert lost.state == "done" and lost.rows_done == 1
+
+
 def test_an_export_whose_filters_went_wrong_fails_and_says_so(bob_client, bob, birth_case):
     export = Export.objects.create(owner=bob, format="csv", query="since=hier")
     exports.export_run(export_id=export.pk)

@@ -13,8 +13,12 @@ from django.utils import timezone
 from gru.models import Notification
 from gru.notifications import SWEEP_GRACE, notification_send, notifications_sweep
 from gru.tasks import notification_send_task
+from letters.models import Letter
+from letters.services import GENERATION_GRACE
 from teleservices import services
 from teleservices.models import Case
+from teleservices.services import ACKNOWLEDGEMENT_WAIT
+from teleservices.tasks import case_letter_send_task
 from tests.backoffice.conftest import BIRTH
 from tests.servers import celery_through, wait_for
 
@@ -34,7 +38,7 @@ def _worker(app):
 
 
 def test_a_request_filed_while_redis_is_down_is_acknowledged_exactly_once_when_it_is_back(
-    alice_client, alice, bob, teleservices, redis_server, smtp_server, caplog, capsys
+    alice_client, alice, bob, teleservices, default_receipt, redis_server, smtp_server, caplog, capsys
 ):
     draft = _draft(alice, teleservices)
     review = reverse("teleservices:review", args=[draft.public_id])
@@ -50,25 +54,29 @@ def test_a_request_filed_while_redis_is_down_is_acknowledged_exactly_once_when_i
         case = Case.objects.get(pk=draft.pk)
         assert case.reference and response["Location"].endswith(f"/{case.reference}/confirmation/")
         email = Notification.objects.get(event="case_received", channel=Notification.Channel.EMAIL)
-        assert (email.status, email.attempts) == (Notification.Status.PENDING, 0)
+        assert (email.status, email.attempts) == (Notification.Status.PENDING, 0)  # waiting for its récépissé
+        receipt = case.letters.get()
+        assert (receipt.status, receipt.send_when_ready) == (Letter.Status.GENERATING, True)
         assert "the sweeper will queue it again" in caplog.text
         assert request_seconds < 3  # the request did not wait for the broker
         assert smtp_server.messages == []
 
-        redis_server.start()  # back, empty: the task queued at the commit never reached it
+        redis_server.start()  # back, empty: the tasks queued at the commit never reached it
         assert redis_server.queued() == 0
-        assert notifications_sweep(now=timezone.now()) == 0  # within the grace period its own task may still come
-        assert notifications_sweep(now=timezone.now() + SWEEP_GRACE) == 1
+        assert services.case_letters_send_stale(now=timezone.now()) == 0  # within the grace period
+        assert services.case_letters_send_stale(now=timezone.now() + GENERATION_GRACE) == 1
         assert redis_server.queued() == 1
         started = time.monotonic()
         with _worker(app):
+            # The letter is generated and sent, which releases the acknowledgement email with it attached.
             wait_for(lambda: len(smtp_server.messages) == 1, timeout=DELIVERY_TIMEOUT, what="the acknowledgement")
             delivery_seconds = time.monotonic() - started
 
-            # A task delivered again (the worker died before acknowledging it, or the sweeper queued it twice), then
-            # a new notification: when that one has arrived, the duplicate was handled (one worker, in order).
+            # Tasks delivered again (the worker died before acknowledging them, or a sweeper queued them twice),
+            # then a new notification: when that one has arrived, the duplicates were handled (one worker, in order).
             notification_send_task.apply_async(kwargs={"notification_id": email.pk})
-            notifications_sweep(now=timezone.now() + SWEEP_GRACE)  # nothing pending any more
+            case_letter_send_task.apply_async(kwargs={"letter_id": receipt.pk})
+            notifications_sweep(now=timezone.now() + ACKNOWLEDGEMENT_WAIT + SWEEP_GRACE)  # nothing pending any more
             services.case_message_post(case=case, author=bob, body="Bien reçu.", files=[], from_agent=True)
             wait_for(lambda: len(smtp_server.messages) == 2, timeout=DELIVERY_TIMEOUT, what="the message's email")
 
@@ -76,23 +84,44 @@ def test_a_request_filed_while_redis_is_down_is_acknowledged_exactly_once_when_i
         f"Votre demande {case.reference} a bien été reçue",
         f"Nouveau message sur votre demande {case.reference}",
     ]
-    assert smtp_server.messages[0]["To"] == alice.email
-    assert smtp_server.messages[0]["Message-ID"] == f"<notification-{email.pk}@127.0.0.1>"
+    acknowledgement = smtp_server.messages[0]
+    assert acknowledgement["To"] == alice.email
+    assert acknowledgement["Message-ID"] == f"<notification-{email.pk}@127.0.0.1>"
+    attached = [part.get_content_type() for part in acknowledgement.walk() if part.get_filename()]
+    assert attached == ["application/pdf"]  # the récépissé
     email.refresh_from_db()
+    receipt.refresh_from_db()
     assert (email.status, email.attempts) == (Notification.Status.SENT, 1)
+    assert receipt.status == Letter.Status.SENT
     assert redis_server.queued() == 0
     with capsys.disabled():
         print(
             f"\n[outbox] request with Redis down: {request_seconds * 1000:.0f} ms; "
             f"delivered {delivery_seconds * 1000:.0f} ms after the sweep; "
-            f"{len(smtp_server.messages)} emails for 2 notifications and 3 tasks"
+            f"{len(smtp_server.messages)} emails for 2 notifications and 5 tasks"
         )
 
 
-def test_a_notification_being_sent_by_one_worker_is_skipped_by_another(alice, teleservices, redis_server, smtp_server):
-    with celery_through(redis_server.url):  # not started: the row waits for the sweeper
+def test_the_acknowledgement_goes_without_its_recepisse_if_it_never_comes(
+    alice, teleservices, default_receipt, redis_server, smtp_server
+):
+    with celery_through(redis_server.url):  # not started: nothing is done but what the sweepers queue
         case = services.case_submit(case=_draft(alice, teleservices))
     email = Notification.objects.get(event="case_received", channel=Notification.Channel.EMAIL)
+    assert notification_send(notification_id=email.pk) is None  # held for the récépissé
+    later = timezone.now() + ACKNOWLEDGEMENT_WAIT
+    assert notification_send(notification_id=email.pk, now=later).status == Notification.Status.SENT
+    assert smtp_server.subjects() == [f"Votre demande {case.reference} a bien été reçue"]
+    assert not [part for part in smtp_server.messages[0].walk() if part.get_filename()]
+
+
+def test_a_notification_being_sent_by_one_worker_is_skipped_by_another(
+    alice, bob, teleservices, redis_server, smtp_server
+):
+    with celery_through(redis_server.url):  # not started: the row waits for the sweeper
+        case = services.case_submit(case=_draft(alice, teleservices))
+        services.case_message_post(case=case, author=bob, body="Bien reçu.", files=[], from_agent=True)
+    email = Notification.objects.get(event="case_message", channel=Notification.Channel.EMAIL)
     assert email.status == Notification.Status.PENDING
     locked, release = threading.Event(), threading.Event()
 
@@ -111,4 +140,4 @@ def test_a_notification_being_sent_by_one_worker_is_skipped_by_another(alice, te
     thread.join()
     assert smtp_server.messages == []
     assert notification_send(notification_id=email.pk).status == Notification.Status.SENT
-    assert smtp_server.subjects() == [f"Votre demande {case.reference} a bien été reçue"]
+    assert smtp_server.subjects() == [f"Nouveau message sur votre demande {case.reference}"]

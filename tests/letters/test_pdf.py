@@ -1,6 +1,7 @@
 """Letters rendered as tagged PDF/UA-1 by WeasyPrint, with the collectivité's letterhead, fetching nothing else."""
 
 import io
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,6 +11,7 @@ from pypdf.generic import DictionaryObject
 from gru.models import Department, Organisation
 from letters.pdf import (
     BASE_URL,
+    DEFAULT_COLOUR,
     LetterFetcher,
     LetterRenderingError,
     letter_html,
@@ -101,6 +103,31 @@ def test_the_logo_comes_from_storage_with_an_alternative_text(organisation):
     root = pdf_reader(letter_pdf(document)).trailer["/Root"]
     alternatives = [alt for kind, alt in _structure(root["/StructTreeRoot"]) if kind == "/Figure"]
     assert "Logo de Ville de Beaulieu-sur-Loire" in alternatives
+
+
+def _colours(primary: str, accent: str) -> str:
+    """The colours the letter's HTML gives its stylesheet, as one line."""
+    organisation = Organisation(name="Ville de Beaulieu-sur-Loire", primary_colour=primary, accent_colour=accent)
+    style = re.search(r'<body style="([^"]*)"', letter_html(sample_document(organisation=organisation))).group(1)
+    return " ".join(style.split())
+
+
+def test_the_letter_carries_the_primary_and_the_accent_colour_of_the_collectivite():
+    assert _colours("#8a1538", "#0b6e4f") == "--primary: #8a1538; --accent: #0b6e4f"
+    stylesheet = LetterFetcher(Organisation()).fetch(f"{BASE_URL}static/letters/letter.css").read().decode()
+    assert "var(--primary)" in stylesheet and "var(--accent)" in stylesheet
+
+
+@pytest.mark.parametrize(
+    ("primary", "accent", "expected"),
+    [
+        ("#8a1538", "#f5c400", "--primary: #8a1538; --accent: #8a1538"),  # a yellow accent: the primary instead
+        ("#e8a0b0", "#f5c400", f"--primary: {DEFAULT_COLOUR}; --accent: {DEFAULT_COLOUR}"),
+        ("#8a1538", "not a colour", "--primary: #8a1538; --accent: #8a1538"),
+    ],
+)
+def test_a_colour_too_light_for_text_on_white_is_replaced_by_a_readable_one(primary, accent, expected):
+    assert _colours(primary, accent) == expected
 
 
 def test_a_preview_has_no_verification_code():

@@ -1,5 +1,5 @@
-"""The public verification page: a sent letter's issuer, date, kind, subject and masked holder; nothing for anything
-else; limited per client; writing nothing for anonymous visitors."""
+"""The public verification page: a sent letter's issuer, date, kind and masked holder, nothing more (not its subject,
+text or request reference); nothing for anything else; limited per client; writing nothing for anonymous visitors."""
 
 import re
 
@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from letters import services
 from letters.views import VERIFY_LIMIT, masked
@@ -22,12 +24,20 @@ def _main(response) -> str:
     return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
 
 
-def test_a_sent_letter_shows_its_issuer_date_kind_subject_and_masked_holder(client, sent_letter):
+def test_a_sent_letter_shows_its_issuer_date_kind_and_masked_holder(client, sent_letter):
     response = client.get(reverse("letters:verify", args=[sent_letter.display_code]))
     assert response.status_code == 200
     page = _main(response)
-    for expected in ["Ville de Beaulieu-sur-Loire", "Décision", sent_letter.subject, "A**** M*****"]:
+    dated_on = date_format(timezone.localdate(sent_letter.created_at), "j F Y")
+    for expected in ["Ville de Beaulieu-sur-Loire — État civil", dated_on, "Décision", "A**** M*****"]:
         assert expected in page
+
+
+def test_a_sent_letter_discloses_neither_its_subject_nor_its_text_nor_the_request(client, sent_letter):
+    page = _main(client.get(reverse("letters:verify", args=[sent_letter.display_code])))
+    assert sent_letter.subject not in page and "Objet" not in page
+    assert sent_letter.case.reference not in page
+    assert "acceptée" not in page  # the text of the letter
     assert "Alice" not in page and "Martin" not in page and "rue Haute" not in page
 
 
@@ -51,7 +61,7 @@ def test_lookups_are_limited_per_client(client, sent_letter):
         assert client.get(url).status_code == 200
     limited = client.get(url)
     assert limited.status_code == 429 and limited["Retry-After"]
-    assert "Trop de vérifications" in _main(limited) and sent_letter.subject not in _main(limited)
+    assert "Trop de vérifications" in _main(limited) and "Décision" not in _main(limited)
     assert client.get(url, REMOTE_ADDR="192.0.2.7").status_code == 200
 
 

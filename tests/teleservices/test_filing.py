@@ -220,6 +220,10 @@ def test_the_review_shows_the_answers_and_submission_gives_a_reference(
     assert receipt.pdf.read().startswith(b"%PDF") and case.reference in receipt.subject
     assert case.files.count() == 1
     assert [m.subject for m in mail.outbox] == [f"Votre demande {case.reference} a bien été reçue"]
+    # One email, which waited for the récépissé to carry it.
+    assert [(name, mime) for name, _content, mime in mail.outbox[0].attachments] == [
+        (receipt.pdf.name, "application/pdf")
+    ]
     assert case.reference in alice_client.get(submitted["Location"]).content.decode()
 
 

@@ -1,6 +1,7 @@
 """alice's "Mes documents": add proofs with their pages, for herself or her children, replace and delete them."""
 
 import datetime
+import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from django.utils import timezone
 from teleservices import services as teleservices_services
 from tests.backoffice.conftest import submit
 from tests.teleservices.conftest import pdf_bytes, png_bytes
+from tests.teleservices.test_filing import _fill_school_until_review
 from vault import demo
 from vault.models import Document, DocumentType, StoredFile
 
@@ -66,6 +68,32 @@ def test_a_file_of_a_type_not_accepted_is_refused_in_french_and_the_date_is_kept
     assert not Document.objects.exists() and not StoredFile.objects.exists()
 
 
+def test_an_expired_verified_document_shows_expired_and_is_no_longer_offered(alice_client, alice, teleservices):
+    kind = demo.seed()["justificatif-domicile"]  # valid three months
+    _add(alice_client, kind, issued_on=(timezone.localdate() - datetime.timedelta(days=120)).strftime("%d/%m/%Y"))
+    _add(alice_client, kind)
+    expired, valid = Document.objects.order_by("issued_on")
+    Document.objects.update(status=Document.Status.VERIFIED, verified_at=timezone.now())
+    page = alice_client.get(DOCUMENTS).content.decode()
+    assert page.count(">expiré</span>") == 1 and page.count(">vérifié</span>") == 1
+    _case, url = _fill_school_until_review(alice_client, alice)
+    form = alice_client.get(url).content.decode()
+    assert "Choisir dans mes documents" in form and f'value="{valid.public_id}"' in form
+    assert str(expired.public_id) not in form
+
+
+def test_the_pages_field_asks_for_the_files_of_the_document_type_once_it_is_known(alice_client, types):
+    every_type = 'accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"'
+    assert every_type in alice_client.get(ADD).content.decode()
+    pdf_only = DocumentType.objects.create(label="Avis", slug="avis", accepted_types=["pdf"], max_size_mb=2)
+    page = html.unescape(alice_client.post(ADD, {"type": pdf_only.pk, "issued_on": "02/11/2025"}).content.decode())
+    assert 'accept="application/pdf,.pdf"' in page and every_type not in page
+    assert "Un fichier par page, ou un PDF avec toutes les pages : PDF, jusqu'à 2 Mo chacun." in page
+    _add(alice_client, pdf_only)
+    replacing = alice_client.get(f"{ADD}?remplace={Document.objects.get().public_id}").content.decode()
+    assert 'accept="application/pdf,.pdf"' in replacing
+
+
 def test_a_document_needs_its_pages_and_a_past_issue_date(alice_client, types):
     response = alice_client.post(ADD, {"type": types["rib"].pk, "issued_on": "01/01/2099"})
     page = response.content.decode()
@@ -111,17 +139,29 @@ def test_a_draft_given_up_never_takes_a_vault_document_with_it(alice, types, tel
     assert StoredFile.objects.filter(pk=page.pk).exists()
 
 
-def test_nobody_else_sees_or_deletes_alices_documents(client, alice_client, eve, types):
+@pytest.fixture(params=["eve", "carol"])
+def outsider(request, eve, carol):
+    """Another citizen, or an agent of another department: neither sees alice's vault."""
+    return {"eve": eve, "carol": carol}[request.param]
+
+
+def test_nobody_else_sees_deletes_or_replaces_alices_documents(client, alice_client, outsider, types):
     _add(alice_client, types["rib"])
     document = Document.objects.get()
-    client.force_login(eve)
+    pages = list(document.files.order_by("pk"))
+    delete = reverse("vault:document_delete", args=[document.public_id])
+    replace = f"{ADD}?remplace={document.public_id}"
+    client.force_login(outsider)
     assert "Relevé" not in client.get(DOCUMENTS).content.decode()
-    assert client.get(reverse("vault:document_delete", args=[document.public_id])).status_code == 404
-    assert client.post(reverse("vault:document_delete", args=[document.public_id])).status_code == 404
-    assert client.get(f"{ADD}?remplace={document.public_id}").status_code == 404
+    assert client.get(delete).status_code == 404 and client.post(delete).status_code == 404
+    assert client.get(replace).status_code == 404
+    issued = timezone.localdate().strftime("%d/%m/%Y")
+    response = client.post(replace, {"type": document.type_id, "issued_on": issued, "pages": [_pdf("autre.pdf")]})
+    assert response.status_code == 404
     assert client.get(f"{ADD}?remplace=pas-un-identifiant").status_code == 404
-    assert client.get(document.files.first().get_absolute_url()).status_code == 404
-    assert Document.objects.exists()
+    assert client.get(pages[0].get_absolute_url()).status_code == 404
+    assert list(Document.objects.all()) == [document] and list(document.files.order_by("pk")) == pages
+    assert StoredFile.objects.count() == len(pages)
 
 
 def test_the_vault_pages_need_an_account_and_the_right_method(client, eve, types):

@@ -60,7 +60,7 @@ def test_a_served_file_is_decrypted_and_never_sniffed(alice_client, alice):
     response = alice_client.get(stored.get_absolute_url())
     assert b"".join(response.streaming_content) == content
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Disposition"].startswith("inline;")
+    assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_keys_are_rotated_by_reencrypting_the_older_files(alice, settings):
