@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
@@ -288,11 +288,13 @@ def appointments_uncovered(*, agenda: Agenda, now: datetime.datetime | None = No
 
 
 def _gap(
-    appointment: Appointment, rules: list[OpeningRule], closures: list[tuple[int, int]], holidays: set[datetime.date]
+    appointment: Appointment, rules: Sequence[OpeningRule], closures: list[tuple[int, int]], holidays: set[datetime.date]
 ) -> Gap | None:
     start, end = timezone.localtime(appointment.start), timezone.localtime(appointment.end)
     low, high = int(appointment.start.timestamp()), int(appointment.end.timestamp())
-    if start.date() in holidays or any(low < closed_end and closed_start < high for closed_start, closed_end in closures):
+    if start.date() in holidays or any(
+        low < closed_end and closed_start < high for closed_start, closed_end in closures
+    ):
         return Gap.CLOSED
     day = start.date()
     desks = [

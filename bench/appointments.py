@@ -206,7 +206,9 @@ def book_over_http(type: Any, citizens: list[Any], bookers: int, duration: int) 
         server = serve(port)
         try:
             script = [str(ROOT / "bench/book.lua"), paths.name, "2", secret, _mask_cipher_secret(secret)]
-            result = load(f"http://127.0.0.1:{port}/", duration=duration, connections=bookers, headers=[], script=script)
+            result = load(
+                f"http://127.0.0.1:{port}/", duration=duration, connections=bookers, headers=[], script=script
+            )
         finally:
             server.terminate()
             server.wait()

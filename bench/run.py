@@ -89,6 +89,7 @@ def prepare(drafts: int) -> dict[str, str]:
     setup_database(fresh=True)
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
+    from appointments.models import AppointmentType
     from portal.models import User
     from teleservices.models import Case, Teleservice
 
@@ -108,6 +109,7 @@ def prepare(drafts: int) -> dict[str, str]:
         "reference": Case.objects.submitted().filter(user=alice).values_list("reference", flat=True).first() or "",
         "submit_paths": "\n".join(f"/brouillons/{case.public_id}/recapitulatif/" for case in new),
         "submitted_before": str(Case.objects.submitted().count()),
+        "appointment_type": AppointmentType.objects.bookable_online().values_list("slug", flat=True).first() or "",
     }
 
 
@@ -236,6 +238,11 @@ def portal(args: argparse.Namespace) -> dict[str, Any]:
         ("catalogue search (anonymous)", "/demarches/?q=naissance", [], None),
         ("my requests (alice)", "/espace/demandes/", [cookies], None),
         ("request page (alice)", f"/espace/demandes/{data['reference']}/", [cookies], None),
+        ("my documents (alice)", "/espace/documents/", [cookies], None),
+        ("my letters (alice)", "/espace/courriers/", [cookies], None),
+        ("appointment types (anonymous)", "/rendez-vous/", [], None),
+        ("week of slots (alice)", f"/rendez-vous/{data['appointment_type']}/", [cookies], None),
+        ("my appointments (alice)", "/espace/rendez-vous/", [cookies], None),
         (
             "case_submit (eve)",
             "/",

@@ -559,7 +559,14 @@ class CaseEvent(models.Model):
         DEADLINE_PASSED = "deadline_passed", _("Deadline passed without a decision")
         LETTER = "letter", _("Letter sent")
 
-    CITIZEN_KINDS = [Kind.SUBMITTED, Kind.STATUS_CHANGED, Kind.MESSAGE, Kind.COMPLETED, Kind.DEADLINE_PASSED, Kind.LETTER]
+    CITIZEN_KINDS = [
+        Kind.SUBMITTED,
+        Kind.STATUS_CHANGED,
+        Kind.MESSAGE,
+        Kind.COMPLETED,
+        Kind.DEADLINE_PASSED,
+        Kind.LETTER,
+    ]
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -2,7 +2,6 @@ from celery import shared_task
 from django.utils import timezone
 
 from gru.queue import enqueue_all
-
 from vault.antivirus import AntivirusUnavailable
 
 

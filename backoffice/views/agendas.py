@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +36,7 @@ from appointments.forms import (
     PeriodForm,
     SlotForm,
 )
-from appointments.models import Agenda, Appointment, AppointmentType, OpeningRule
+from appointments.models import Agenda, Appointment, AppointmentType, Closure, OpeningRule
 from appointments.slots import appointments_uncovered
 from appointments.weeks import monday_of, week_of
 from backoffice.forms import CitizenSearchForm
@@ -324,8 +325,7 @@ def agenda_settings(request: HttpRequest, pk: int) -> HttpResponse:
         "agenda": agenda,
         "managed": managed,
         "rules": agenda.rules.prefetch_related("types").order_by("start_time", "pk"),
-        "closures": agenda.closures.filter(end__gt=now),
-        "department_closures": agenda.department.appointment_closures.filter(end__gt=now),
+        "closures": Closure.objects.filter(Q(agenda=agenda) | Q(department=agenda.department_id), end__gt=now),
         "uncovered": appointments_uncovered(agenda=agenda, now=now),
     }
     return render(request, "appointments/agents/settings.html", context)
@@ -344,7 +344,23 @@ def _rule_form(request: HttpRequest, agenda: Agenda, rule: OpeningRule | None) -
             form.add_error(None, error)
         else:
             return _saved(request, agenda, before, _("The opening period is saved."))
-    return render(request, "appointments/agents/rule_form.html", {"agenda": agenda, "rule": rule, "form": form})
+    return _settings_form(
+        request,
+        agenda,
+        form,
+        heading=_("Change an opening period") if rule else _("Add an opening period"),
+        intro=_(
+            "Slots follow each other from the opening time, each lasting its appointment type's duration. Two periods "
+            "of the agenda may not be open at the same moment. Appointments already booked are kept whatever the new "
+            "hours."
+        ),
+        submit=_("Save the opening period"),
+    )
+
+
+def _settings_form(request: HttpRequest, agenda: Agenda, form: forms.BaseForm, **texts: str) -> HttpResponse:
+    """The page of a form changing the agenda's settings: its `heading`, an `intro` and the `submit` button's text."""
+    return render(request, "appointments/agents/settings_form.html", {"agenda": agenda, "form": form, **texts})
 
 
 @agent_required
@@ -383,7 +399,17 @@ def closure_add(request: HttpRequest, pk: int) -> HttpResponse:
         before = _uncovered_ids(agenda)
         services.closure_add(agenda=agenda, actor=request.user, **form.cleaned_data)
         return _saved(request, agenda, before, _("The closure is saved: no slot is offered then."))
-    return render(request, "appointments/agents/closure_form.html", {"agenda": agenda, "form": form})
+    return _settings_form(
+        request,
+        agenda,
+        form,
+        heading=_("Add a closure"),
+        intro=_(
+            "No slot is offered during a closure. The appointments already booked then are kept: you will be told how "
+            "many, to move or cancel them."
+        ),
+        submit=_("Save the closure"),
+    )
 
 
 @require_POST

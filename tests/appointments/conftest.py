@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from appointments.models import Agenda, Appointment, AppointmentType, OpeningRule
 
@@ -115,8 +115,8 @@ def slot(agenda, start: datetime.datetime) -> str:
     return f"{agenda.pk}-{int(start.timestamp())}"
 
 
-def shown(response, msgid: str, **params) -> bool:
-    """Whether the page shows this text, translated (the French catalogue is completed separately: the English text
-    shows until then) and escaped as templates escape it."""
-    text = escape(gettext(msgid) % params if params else gettext(msgid))
-    return text in response.content.decode()
+def shown(response, msgid: str, plural: str = "", **params) -> bool:
+    """Whether the page shows this text, translated (in its `plural` form where there is one, chosen by
+    `params["count"]`) and escaped as templates escape it."""
+    translated = ngettext(msgid, plural, params["count"]) if plural else gettext(msgid)
+    return escape(translated % params if params else translated) in response.content.decode()

@@ -32,7 +32,8 @@ def manager(bob, etat_civil):
 
 
 def period(**fields) -> dict:
-    """The fields of an opening period (Saturday morning unless told otherwise), as the form and the service take them."""
+    """The fields of an opening period (Saturday morning unless told otherwise), as the form and the service take
+    them."""
     return {
         "weekdays": [5],
         "start_time": NINE,
@@ -114,7 +115,9 @@ def test_saving_a_period_sets_its_days_hours_desks_and_types(manager, now, passp
 
 def test_the_service_refuses_an_overlapping_period_even_without_the_form(manager, now, passport, town_hall):
     with pytest.raises(ValidationError) as refused:
-        opening_rule_save(agenda=town_hall, actor=manager, types=[passport], **period(weekdays=[0], end_time=NINE.replace(hour=10)))
+        opening_rule_save(
+            agenda=town_hall, actor=manager, types=[passport], **period(weekdays=[0], end_time=NINE.replace(hour=10))
+        )
     assert refused.value.code == "overlap"
     assert town_hall.rules.count() == 1
 
@@ -135,7 +138,9 @@ def test_the_form_refuses_a_period_overlapping_one_of_the_others(passport, town_
     assert not overlapping.is_valid()
     assert overlapping.non_field_errors() and overlapping.errors.as_data()["__all__"][0].code == "overlap"
     assert OpeningRuleForm(form_data(passport, weekdays=["5"]), others=others).is_valid()
-    afternoon = OpeningRuleForm(form_data(passport, weekdays=["0"], start_time="12:00", end_time="14:00"), others=others)
+    afternoon = OpeningRuleForm(
+        form_data(passport, weekdays=["0"], start_time="12:00", end_time="14:00"), others=others
+    )
     assert afternoon.is_valid()  # closing at noon and opening at noon do not overlap
     later = OpeningRuleForm(form_data(passport, weekdays=["0"], valid_from="2027-03-01"), others=others)
     assert not later.is_valid()
@@ -165,7 +170,9 @@ def test_the_admin_uses_the_shared_form(passport):
 
 
 def test_a_closure_is_added_with_its_reason_trimmed(manager, now, town_hall):
-    added = closure_add(agenda=town_hall, actor=manager, start=at("2027-03-03"), end=at("2027-03-04"), reason=" Formation ")
+    added = closure_add(
+        agenda=town_hall, actor=manager, start=at("2027-03-03"), end=at("2027-03-04"), reason=" Formation "
+    )
     assert (added.agenda, added.department, added.reason) == (town_hall, None, "Formation")
 
 

@@ -66,7 +66,7 @@ def citizens(count: int) -> list[User]:
     return User.objects.bulk_create(User(email=f"usager{n}@example.org", last_name=f"Usager {n}") for n in range(count))
 
 
-def bookings_of_the_slot(type, agenda, count: int = 100) -> list[Callable[[], Appointment]]:
+def bookings_of_the_slot(type, agenda, count: int = WORKERS) -> list[Callable[[], Appointment]]:
     """`count` citizens booking the 09:00 slot."""
     return [
         lambda citizen=citizen: appointment_book(type=type, agenda=agenda, start=NINE, citizen=citizen)
@@ -129,21 +129,21 @@ def test_one_citizen_racing_for_20_slots_with_a_limit_of_one_gets_one(now, passp
 
 
 def test_concurrent_moves_to_one_free_slot_move_one_appointment_and_keep_the_others(now, passport, town_hall):
-    people = citizens(WORKERS)
     slots = [at("2027-03-04", "09:00"), at("2027-03-05", "09:00")] + [
         at(day, f"{hour}:{minute}")
         for day in ("2027-03-08", "2027-03-09")
         for hour in ("09", "10", "11")
         for minute in ("00", "20", "40")
     ]
+    people = citizens(len(slots))
     held = [booked(town_hall, passport, person, start) for person, start in zip(people, slots, strict=True)]
     moves = [
         lambda appointment=appointment: appointment_move(appointment=appointment, start=NINE, actor=appointment.citizen)
         for appointment in held
     ]
-    outcome = race(moves)
+    outcome = race(moves, workers=len(moves))
     assert outcome.failed == []
-    assert (len(outcome.booked), len(outcome.refused)) == (1, WORKERS - 1)
+    assert (len(outcome.booked), len(outcome.refused)) == (1, len(moves) - 1)
     moved = outcome.booked[0]
     for appointment in held:
         appointment.refresh_from_db()

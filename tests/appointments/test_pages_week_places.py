@@ -87,9 +87,7 @@ def test_a_department_with_one_agenda_or_of_another_type_is_no_place(
         assert response.context["week"].monday.isoformat() == "2027-03-08"
 
 
-def test_the_place_chosen_goes_along_with_the_slot_and_back(
-    alice_client, now, passport, town_hall, annexe, etat_civil
-):
+def test_the_place_chosen_goes_along_with_the_slot_and_back(alice_client, now, passport, town_hall, annexe, etat_civil):
     place = department_place(etat_civil)
     page = alice_client.get(slots_url(passport, lieu=place)).content.decode()
     assert f'<input type="hidden" name="lieu" value="{place}">' in page
