@@ -288,7 +288,10 @@ def appointments_uncovered(*, agenda: Agenda, now: datetime.datetime | None = No
 
 
 def _gap(
-    appointment: Appointment, rules: Sequence[OpeningRule], closures: list[tuple[int, int]], holidays: set[datetime.date]
+    appointment: Appointment,
+    rules: Sequence[OpeningRule],
+    closures: list[tuple[int, int]],
+    holidays: set[datetime.date],
 ) -> Gap | None:
     start, end = timezone.localtime(appointment.start), timezone.localtime(appointment.end)
     low, high = int(appointment.start.timestamp()), int(appointment.end.timestamp())
