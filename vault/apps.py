@@ -11,4 +11,7 @@ class VaultConfig(AppConfig):
 
     def ready(self) -> None:
         if not settings.CLAMAV_ENABLED:
-            logger.warning("The antivirus is disabled (CLAMAV_ENABLED=false): uploaded files are not scanned.")
+            logger.warning(
+                "The antivirus is disabled (CLAMAV_ENABLED=false): uploaded files are not scanned "
+                "(once it is enabled, `manage.py files_scan` scans them)."
+            )

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from backoffice.access import instructs
 from gru.models import Notification
 from gru.notifications import notify
-from gru.queue import enqueue_on_commit
+from gru.queue import enqueue_all, enqueue_on_commit
 from portal.models import HouseholdMember, User
 from vault import antivirus, crypto, tasks
 from vault.files import CheckedFile
@@ -77,6 +77,20 @@ def stored_files_pending(*, now: datetime.datetime) -> list[int]:
     """The files still in quarantine a while after their upload: their scan was lost or gave up."""
     pending = StoredFile.objects.filter(scan=StoredFile.Scan.PENDING, created_at__lte=now - SCAN_GRACE)
     return list(pending.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def stored_files_quarantine_unscanned() -> list[int]:
+    """Once the antivirus is enabled: the files stored while it was off go into quarantine, each with its scan queued
+    (the sweeper queues again those the broker refused); returns their ids. Their owners see "analyse en cours" for
+    the time of the scan, as after an upload."""
+    if not settings.CLAMAV_ENABLED:
+        raise ImproperlyConfigured("The antivirus is disabled (CLAMAV_ENABLED=false): nothing would scan the files.")
+    unscanned = StoredFile.objects.select_for_update().filter(scan=StoredFile.Scan.NOT_SCANNED)
+    ids = list(unscanned.values_list("pk", flat=True))
+    StoredFile.objects.filter(pk__in=ids).update(scan=StoredFile.Scan.PENDING)
+    transaction.on_commit(lambda: enqueue_all(tasks.stored_file_scan_task, "stored_id", ids))
+    return ids
 
 
 def stored_files_reencrypt() -> int:

@@ -2,9 +2,11 @@
 
 import datetime
 import html
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,3 +82,24 @@ def test_with_the_antivirus_disabled_files_are_served_and_the_start_says_so(alic
     with caplog.at_level("WARNING", logger="vault"):
         apps.get_app_config("vault").ready()
     assert "antivirus is disabled" in caplog.text
+
+
+def test_files_stored_while_the_antivirus_was_off_are_scanned_once_it_is_on(
+    alice, settings, clamd, django_capture_on_commit_callbacks
+):
+    upload = SimpleUploadedFile("avis.pdf", pdf_bytes(), "application/pdf")
+    clean = stored_file_create(owner=alice, checked=file_check(upload, types=["pdf"], max_size=10_000_000))
+    infected = SimpleUploadedFile("avis.pdf", infected_pdf(), "application/pdf")
+    virus = stored_file_create(owner=alice, checked=file_check(infected, types=["pdf"], max_size=10_000_000))
+    assert {clean.scan, virus.scan} == {StoredFile.Scan.NOT_SCANNED}
+    with pytest.raises(CommandError, match="CLAMAV_ENABLED"):
+        call_command("files_scan")
+    settings.CLAMAV_ENABLED, settings.CLAMAV_SOCKET = True, clamd.socket
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("files_scan", stdout=out)
+    assert "2 file(s)" in out.getvalue()
+    clean.refresh_from_db()
+    virus.refresh_from_db()
+    assert (clean.scan, virus.scan, virus.virus) == (StoredFile.Scan.CLEAN, StoredFile.Scan.INFECTED, PDF_SIGNATURE)
+    assert not virus.file
