@@ -30,9 +30,8 @@ def cases_shared_with(user: User) -> CaseQuerySet:
 def instructs(agent: User, citizen: User) -> bool:
     """Whether the agent's departments instruct a request of the citizen or of their household (what lets them read
     and verify the citizen's documents)."""
-    households = HouseholdMember.objects.filter(user=citizen).values("household_id")
     departments = Membership.objects.filter(user=agent).values("department_id")
-    theirs = Q(user=citizen) | Q(household__in=households)
+    theirs = Q(user=citizen) | Q(household=HouseholdMember.objects.household_id_of(citizen))
     return Case.objects.submitted().filter(theirs, department__in=departments).exists()
 
 

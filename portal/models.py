@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -162,6 +162,12 @@ class HouseholdMemberQuerySet(models.QuerySet["HouseholdMember"]):
 
     def with_account(self) -> HouseholdMemberQuerySet:
         return self.filter(user__isnull=False)
+
+    def household_id_of(self, user: User) -> Subquery:
+        """The id of the user's household (one at most: the member's user is unique), as a scalar subquery: compared
+        with `=`, PostgreSQL reads it once and uses the indexes on household_id (an `IN (subquery)` inside an OR makes
+        it scan the whole table)."""
+        return Subquery(self.filter(user=user).order_by().values("household_id")[:1])
 
 
 class HouseholdMember(models.Model):

@@ -347,10 +347,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
         for them stays the agent's until it is submitted."""
         if not user.is_authenticated:
             return self.none()
-        households = HouseholdMember.objects.filter(user=user).values("household_id")
+        household = HouseholdMember.objects.household_id_of(user)
         submitted = Q(submitted_at__isnull=False)
         return self.filter(
-            (Q(user=user) & (submitted | Q(filed_by__isnull=True))) | (Q(household__in=households) & submitted)
+            (Q(user=user) & (submitted | Q(filed_by__isnull=True))) | (Q(household=household) & submitted)
         )
 
     def drafts(self) -> CaseQuerySet:
