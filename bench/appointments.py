@@ -190,7 +190,7 @@ def book_over_http(type: Any, citizens: list[Any], bookers: int, duration: int) 
 
     from appointments.models import Agenda, Appointment
     from appointments.slots import slots_for
-    from bench.run import free_port, load, serve, session_of
+    from bench.run import free_port, load, serve, session_of, stop
 
     start = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=4)
     end = start + datetime.timedelta(days=4)
@@ -214,8 +214,7 @@ def book_over_http(type: Any, citizens: list[Any], bookers: int, duration: int) 
                 f"http://127.0.0.1:{port}/", duration=duration, connections=bookers, headers=[], script=script
             )
         finally:
-            server.terminate()
-            server.wait()
+            stop(server)
     booked = Appointment.objects.occupying().count() - before
     return {
         "bookers": bookers,

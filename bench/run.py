@@ -122,6 +122,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# What a served page queues (notifications, PDF rendering, scans) goes to a Redis database of the bench's own, emptied
+# once the server stops: as in production, the web workers queue tasks and the Celery workers run them elsewhere.
+BENCH_BROKER = "redis://127.0.0.1:6379/14"
+
+
 def serve(port: int) -> subprocess.Popen[bytes]:
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
@@ -133,7 +138,12 @@ def serve(port: int) -> subprocess.Popen[bytes]:
         "--log-level",
         "warning",
     ]
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_TASKS_EAGER": "false",
+        "CELERY_BROKER_URL": BENCH_BROKER,
+    }
     server = subprocess.Popen(command, cwd=ROOT, env=environment)  # noqa: S603 (our own command line)
     for _ in range(100):
         try:
@@ -143,6 +153,15 @@ def serve(port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.1)
     server.terminate()
     raise SystemExit("gunicorn did not start")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and drop the tasks it queued (nobody runs them: see BENCH_BROKER)."""
+    import redis
+
+    server.terminate()
+    server.wait()
+    redis.Redis.from_url(BENCH_BROKER).flushdb()
 
 
 def prepare_backoffice(cases: int) -> dict[str, str]:
@@ -257,8 +276,7 @@ def portal(args: argparse.Namespace) -> dict[str, Any]:
     try:
         results = measure(base, targets, duration=args.duration, connections=args.connections or 8)
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
         os.unlink(paths.name)
     from teleservices.models import Case
 
@@ -289,8 +307,7 @@ def backoffice(args: argparse.Namespace) -> dict[str, Any]:
         ]
         results = measure(base, targets, duration=args.duration, connections=args.connections or WORKERS)
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
     from teleservices.models import Case
 
     cases = Case.objects.submitted().count()

@@ -1,4 +1,5 @@
-"""The portal's settings for benchmarks: production-like (DEBUG off), its own database, mail and tasks in-process."""
+"""The portal's settings for benchmarks: production-like (DEBUG off), its own database, no mail; tasks run in-process
+while a bench prepares its data, and are queued by the served site (BENCH_TASKS_EAGER=false, bench.run.serve)."""
 
 import os
 
@@ -13,6 +14,6 @@ from gru.settings import *  # noqa: E402, F403
 
 ROOT_URLCONF = "bench.urls"
 TEMPLATES[0]["DIRS"].append(BASE_DIR / "bench" / "templates")  # noqa: F405
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("BENCH_TASKS_EAGER", "true") == "true"
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
