@@ -1,6 +1,9 @@
-"""The week view of free slots, for citizens and for agents booking for them: one search (`slots_for`) from now to the
-type's booking horizon, cut into the seven days of one week and, within a day, the places; with the next day that has
-a free slot and the weeks before and after.
+"""The week view of free slots, for citizens and for agents booking for them: the seven days of one week and, within
+a day, the places; with the next day that has a free slot and the weeks before and after.
+
+The search (`slots_for`) runs from now to the end of the week after the one shown, which usually holds all three (the
+week's slots, the next free one and the first one after the week); only when it does not is the rest of the booking
+window searched too. The two searches split the window, so together they find exactly what one would.
 
 A slot is chosen through a short value, "<agenda id>-<start in seconds since 1970>" (`slot_value`), read back only
 among the agendas the page offers (`slot_read`).
@@ -86,13 +89,20 @@ def week_of(
 ) -> Week:
     """The week starting on `monday` (any day is taken back to its Monday), or, when None, the first week with a free
     slot; never a week before the current one."""
-    slots = slots_for(
-        type=type, agendas=agendas, start=now, end=now + type.horizon, now=now, by_agent=by_agent, moving=moving
-    )
+
+    def search(start: datetime.datetime, end: datetime.datetime) -> list[Slot]:
+        return slots_for(type=type, agendas=agendas, start=start, end=end, now=now, by_agent=by_agent, moving=moving)
+
     this_week = monday_of(timezone.localdate(now))
+    near, end = _midnight(max(monday_of(monday or this_week), this_week) + 2 * WEEK), now + type.horizon
+    slots, searched_all = search(now, near), False
+    if monday is None and not slots:  # no free slot within two weeks: the first one decides the week shown
+        slots, searched_all = slots + search(near, end), True
     if monday is None:
         monday = monday_of(timezone.localdate(slots[0].start)) if slots else this_week
     monday = max(monday_of(monday), this_week)
+    if not searched_all and (not slots or slots[-1].start < _midnight(monday + WEEK)):
+        slots += search(near, end)  # the next free slot, or the first after the week, lies further
     order = {agenda.pk: n for n, agenda in enumerate(agendas)}
     by_day: dict[datetime.date, dict[int, list[Slot]]] = {}
     later_free = None
@@ -116,6 +126,10 @@ def week_of(
         previous=monday - WEEK if monday > this_week else None,
         next=monday + WEEK if monday + WEEK <= horizon else None,
     )
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
 
 
 def slot_value(slot: Slot) -> str:
