@@ -1,12 +1,13 @@
 """A citizen sees only their own and their household's requests; every URL is scoped."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from teleservices import services
+from teleservices.models import Case
 from tests.factories import UserFactory
 from vault.files import file_check
 
@@ -106,3 +107,13 @@ def test_the_case_page_costs_the_same_queries_whatever_the_thread_length(
         services.case_message_post(case=alice_case, author=alice, body=f"Message {n}", files=[], from_agent=n % 2 == 0)
     with django_assert_max_num_queries(len(few)):
         assert alice_client.get(url).status_code == 200
+
+
+def test_a_citizens_requests_are_found_by_index_not_by_reading_every_case(alice, alice_case, alice_draft):
+    """With sequential scans made as dear as PostgreSQL allows, an `IN (subquery)` inside the OR still makes the
+    planner read every case (or a whole index); compared with a scalar subquery, the household's id is looked up in
+    the household_id index."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Case.objects.visible_to_citizen(alice).explain()
+    assert "Index Cond: (household_id = " in plan and "Seq Scan on teleservices_case" not in plan
