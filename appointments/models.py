@@ -289,6 +289,13 @@ def opening_rules_overlap_check(rules: Sequence[OpeningRule]) -> None:
                 )
 
 
+class ClosureQuerySet(models.QuerySet["Closure"]):
+    def applying_to(self, agendas: Sequence[Agenda]) -> ClosureQuerySet:
+        """The closures of these agendas, and those of every agenda of their departments."""
+        departments = {agenda.department_id for agenda in agendas}
+        return self.filter(Q(agenda__in=agendas) | Q(department__in=departments))
+
+
 class Closure(models.Model):
     """A period when an agenda, or every agenda of a department, takes no appointment (training, works, a bridge
     day). Appointments already booked then stay: the agents move or cancel them."""
@@ -309,6 +316,7 @@ class Closure(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
 
     history = HistoricalRecords()
+    objects = ClosureQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]

@@ -210,10 +210,11 @@ def _closures(
     agendas: list[Agenda], low: datetime.datetime, high: datetime.datetime
 ) -> defaultdict[int, list[tuple[int, int]]]:
     """Closures touching [low, high), by agenda: its own, and those of every agenda of its department."""
-    departments = {agenda.department_id for agenda in agendas}
-    rows = Closure.objects.filter(
-        Q(agenda__in=agendas) | Q(department__in=departments), start__lt=high, end__gt=low
-    ).values_list("agenda_id", "department_id", Epoch("start"), Epoch("end"))
+    rows = (
+        Closure.objects.applying_to(agendas)
+        .filter(start__lt=high, end__gt=low)
+        .values_list("agenda_id", "department_id", Epoch("start"), Epoch("end"))
+    )
     by_agenda: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
     for agenda_id, department_id, start, end in rows:
         for agenda in agendas:

@@ -94,15 +94,15 @@ def week_of(
         return slots_for(type=type, agendas=agendas, start=start, end=end, now=now, by_agent=by_agent, moving=moving)
 
     this_week = monday_of(timezone.localdate(now))
-    near, end = _midnight(max(monday_of(monday or this_week), this_week) + 2 * WEEK), now + type.horizon
-    slots, searched_all = search(now, near), False
+    searched, end = _midnight(max(monday_of(monday or this_week), this_week) + 2 * WEEK), now + type.horizon
+    slots = search(now, searched)
     if monday is None and not slots:  # no free slot within two weeks: the first one decides the week shown
-        slots, searched_all = slots + search(near, end), True
+        slots, searched = search(searched, end), end
     if monday is None:
         monday = monday_of(timezone.localdate(slots[0].start)) if slots else this_week
     monday = max(monday_of(monday), this_week)
-    if not searched_all and (not slots or slots[-1].start < _midnight(monday + WEEK)):
-        slots += search(near, end)  # the next free slot, or the first after the week, lies further
+    if searched < end and (not slots or slots[-1].start < _midnight(monday + WEEK)):
+        slots += search(searched, end)  # the next free slot, or the first after the week, lies further
     order = {agenda.pk: n for n, agenda in enumerate(agendas)}
     by_day: dict[datetime.date, dict[int, list[Slot]]] = {}
     later_free = None

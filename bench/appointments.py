@@ -65,10 +65,9 @@ def setup_database() -> None:
 
 def seed(citizens: int) -> Any:
     """The agendas, the type, the citizens, and APPOINTMENTS appointments on random free desks of the 90 days."""
-    from django.db import connection
-
     from appointments.models import Agenda, Appointment, AppointmentType, OpeningRule
     from appointments.slots import slots_for
+    from bench.run import analyse
     from gru.models import Department, Organisation
     from portal.models import User
 
@@ -102,8 +101,7 @@ def seed(citizens: int) -> Any:
         Appointment(type=type, agenda=slot.agenda, citizen=user, start=slot.start, end=slot.end, desk=desk)
         for (slot, desk), user in zip(chosen, users, strict=False)
     )
-    with connection.cursor() as cursor:  # the planner's statistics, as autovacuum keeps them on a live database
-        cursor.execute("ANALYZE")
+    analyse()
     return type, users[APPOINTMENTS:]
 
 

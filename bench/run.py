@@ -87,7 +87,6 @@ def prepare(drafts: int) -> dict[str, str]:
 
     alice's pages are read with her session; eve submits the drafts (so alice's lists keep their demo size)."""
     setup_database(fresh=True)
-    from django.db import connection
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
     from appointments.models import AppointmentType
@@ -101,8 +100,7 @@ def prepare(drafts: int) -> dict[str, str]:
     new = Case.objects.bulk_create(
         [Case(**{f: getattr(template, f) for f in ("teleservice", "version", "user", "data")}) for _ in range(drafts)]
     )
-    with connection.cursor() as cursor:  # the planner's statistics, as autovacuum keeps them on a live database
-        cursor.execute("ANALYZE")
+    analyse()
     secret = _get_new_csrf_string()
     return {
         "session": session_of(alice),
@@ -114,6 +112,14 @@ def prepare(drafts: int) -> dict[str, str]:
         "submitted_before": str(Case.objects.submitted().count()),
         "appointment_type": AppointmentType.objects.bookable_online().values_list("slug", flat=True).first() or "",
     }
+
+
+def analyse() -> None:
+    """The planner's statistics of the freshly seeded tables, as autovacuum keeps them on a live database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def free_port() -> int:

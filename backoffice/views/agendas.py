@@ -325,7 +325,7 @@ def agenda_settings(request: HttpRequest, pk: int) -> HttpResponse:
         "agenda": agenda,
         "managed": managed,
         "rules": agenda.rules.prefetch_related("types").order_by("start_time", "pk"),
-        "closures": Closure.objects.filter(Q(agenda=agenda) | Q(department=agenda.department_id), end__gt=now),
+        "closures": Closure.objects.applying_to([agenda]).filter(end__gt=now),
         "uncovered": appointments_uncovered(agenda=agenda, now=now),
     }
     return render(request, "appointments/agents/settings.html", context)
