@@ -7,6 +7,7 @@ Defaults work for local development on a machine with PostgreSQL and Redis; prod
 import base64
 import hashlib
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# cryptography 51 deprecates DSA (pyca/cryptography#15597) and pyHanko still imports it (pyhanko/sign/signers/
+# pdf_cms.py): quiet where pyHanko triggers it, nowhere else (the tests filter it the same way, in pyproject.toml).
+warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko(\..*)?$")
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
