@@ -5,18 +5,27 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := gru.settings
 
-.PHONY: run test lint format install install-dev browser postgres-connections messages messages-update messages-check clean
+.PHONY: run test lint format install install-dev system-run system-test system-bench postgres-connections messages messages-update messages-check audit upgrade bench clean
 
-$(VENV)/bin/python:
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+# Python packages come from uv.lock only (exact versions and hashes); uv itself is pinned in requirements-uv.txt.
+UV := .uv/bin/uv
+export UV_PYTHON := python3
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e .
+$(UV): requirements-uv.txt
+	python3 -m venv .uv
+	.uv/bin/pip install --quiet --require-hashes --no-deps -r requirements-uv.txt
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e '.[dev]'
+# make run: the locked runtime packages (--inexact keeps the development tools of an earlier make test).
+$(VENV)/.installed: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --no-dev --inexact --quiet
+	touch $@
+
+# make test / make lint: exactly the locked set, development tools included.
+$(VENV)/.installed-dev: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --quiet
 	touch $(VENV)/.installed $@
 
 node_modules/.installed: package.json package-lock.json
@@ -28,19 +37,14 @@ tests/oidc_provider/node_modules/.installed: tests/oidc_provider/package.json te
 	npm ci --prefix tests/oidc_provider --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed messages
-install-dev: $(VENV)/.installed-dev node_modules/.installed tests/oidc_provider/node_modules/.installed messages
+install: system-run $(VENV)/.installed node_modules/.installed messages
+install-dev: system-test $(VENV)/.installed-dev node_modules/.installed tests/oidc_provider/node_modules/.installed messages
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-browser:
-	@command -v chromium >/dev/null || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "Chromium is missing: install it with 'sudo apt-get install chromium'."; exit 1; fi; }
+# Debian packages (bin/system-packages installs the missing ones when run as root, or says which to install).
+system-run system-test system-bench: system-%:
+	@bin/system-packages $*
 
 messages:
-	@command -v msgfmt >/dev/null || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
-		else echo "gettext is missing: install it with 'sudo apt-get install gettext'."; exit 1; fi; }
 	$(PY) manage.py compilemessages --ignore='.venv/*' --ignore='node_modules/*' -v 0
 
 run: install
@@ -49,8 +53,26 @@ run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-true} PORT=$(PORT) bin/run
 
-test: install-dev browser postgres-connections
+test: install-dev postgres-connections
 	$(VENV)/bin/pytest -n auto
+
+# Refresh uv.lock (and uv itself) to the newest releases the floors of pyproject.toml allow, then run the tests and
+# the linters: run it on purpose (a monthly upgrade, a security release), and commit the new lock on its own.
+upgrade: | $(UV)
+	$(UV) lock --upgrade
+	echo "uv" | $(UV) pip compile - --generate-hashes --universal --no-header --quiet -o requirements-uv.new
+	{ sed -n '1,2p' requirements-uv.txt; cat requirements-uv.new; } > requirements-uv.txt && rm requirements-uv.new
+	rm -f $(VENV)/.installed $(VENV)/.installed-dev
+	$(MAKE) --no-print-directory test lint
+
+# Known vulnerabilities of the locked packages (bin/audit says plainly when the advisories could not be read).
+audit: install-dev
+	$(UV) export --frozen --format requirements-txt --no-emit-project --quiet > $(VENV)/locked-requirements.txt
+	$(PY) bin/audit $(VENV)/locked-requirements.txt
+
+# The benchmarks of bench/README.md (they need wrk).
+bench: install-dev system-bench
+	$(PY) bench/run.py
 
 # The booking races open 100 connections at once (tests/appointments/test_concurrency.py): a local PostgreSQL that
 # allows fewer is given more (when run as root: ALTER SYSTEM, then a restart), otherwise we say what to do.
@@ -66,12 +88,15 @@ postgres-connections:
 	fi
 
 lint: install-dev
+	$(UV) lock --check --quiet
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) bin/check-deploy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint templates --check
 	$(VENV)/bin/djlint templates --lint
 	$(VENV)/bin/mypy
-	$(MAKE) --no-print-directory messages-check
+	$(MAKE) --no-print-directory messages-check audit
 
 format: install-dev
 	$(VENV)/bin/ruff format .
@@ -79,7 +104,7 @@ format: install-dev
 	$(VENV)/bin/djlint templates --reformat
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) .uv node_modules staticfiles
 
 # Regenerate the French catalogue from the code (then translate what is new in locale/fr/LC_MESSAGES/django.po).
 messages-update: install-dev

@@ -44,7 +44,7 @@ def infected_pdf() -> bytes:
 def clamd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clamd]:
     executable = shutil.which("clamd", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
     if executable is None:
-        pytest.fail("clamd is not installed: apt-get install -y clamav clamav-daemon (see ENVIRONMENT.md)")
+        pytest.fail("clamd is missing: apt-get install clamav clamav-daemon (make test does it when run as root)")
     directory = tmp_path_factory.mktemp("clamd")
     config = _write_config(directory, database=_write_database(directory))
     output = directory / "clamd.out"

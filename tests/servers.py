@@ -58,7 +58,7 @@ class RedisServer:
     def start(self) -> None:
         executable = shutil.which("redis-server")
         if executable is None:
-            pytest.fail("redis-server is not installed: apt-get install -y redis-server (see ENVIRONMENT.md)")
+            pytest.fail("redis-server is missing: apt-get install redis-server (make test does it as root)")
         command = [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self._answers, what="redis-server")
