@@ -36,4 +36,4 @@ EXPOSE 8000
 # Ready: the database, Redis, a worker, beat, the antivirus and the file storage answer (see /readyz).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s \
     CMD curl -fsS -H "X-Forwarded-Proto: https" http://127.0.0.1:8000/readyz >/dev/null || exit 1
-CMD ["sh", "-c", "gunicorn gru.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]
+CMD ["sh", "-c", "gunicorn gru.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3}"]

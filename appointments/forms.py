@@ -24,12 +24,13 @@ from appointments.models import (
     opening_rules_overlap_check,
 )
 from appointments.weeks import monday_of, slot_read
+from gru.forms import HtmlDateInput, HtmlDateTimeInput, HtmlTimeInput
 from portal.models import User
 from teleservices.models import Case
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_INPUT = HtmlDateInput()
+TIME_INPUT = HtmlTimeInput()
+DATETIME_INPUT = HtmlDateTimeInput()
 
 
 DEPARTMENT_PLACE = "service-"

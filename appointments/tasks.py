@@ -5,7 +5,7 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task
+@shared_task(soft_time_limit=300, time_limit=330)
 def appointment_reminders_task() -> None:
     """Idempotent: each reminder is claimed once (appointments.services.appointment_reminder_claim)."""
     from appointments.services import appointment_reminders_send

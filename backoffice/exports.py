@@ -1,9 +1,11 @@
-"""Exports of the task board's list: CSV (semicolons, what French Excel opens) and XLSX, one column per answer.
+"""Exports of the task board's list: CSV (semicolons, what French Excel opens) and XLSX, one column per answer; and
+the letters a department sent on a day, merged into one PDF to print for the post.
 
-A short list is written at once for the response; a longer one becomes an `Export` that a worker writes: the rows
-stream from a server-side cursor into a temporary file, the progress is recorded every few hundred rows, and the file
-is kept a day in private storage for its owner only. The filters are the board's query string, read again when the
-export runs, within what the agent may see then."""
+A short list is written at once for the response; a longer one, and the day's letters always, become an `Export` that
+a worker writes: the rows stream from a server-side cursor into a temporary file, the progress is recorded as it goes,
+and the file is kept a day in private storage for its owner only. The filters are the board's query string, read
+again when the export runs, within what the agent may see then; the day's letters are those of a department the agent
+still belongs to."""
 
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import models, transaction
+from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -32,8 +35,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from backoffice import tasks
 from backoffice.board import ORDER
 from backoffice.forms import BoardFilterForm
-from backoffice.models import Export
+from backoffice.models import EXPORT_ATTEMPTS, Export
+from gru.models import Department, Membership
 from gru.queue import enqueue_all, enqueue_on_commit
+from letters.models import Letter, LetterQuerySet
+from letters.pdf import pdfs_merge
 from portal.models import User
 from teleservices.definition import FormDefinition
 from teleservices.filling import SummaryLine, summary
@@ -44,11 +50,13 @@ logger = logging.getLogger(__name__)
 EXPORT_DIRECT_MAX = 1000  # rows written at once for the response; longer lists go to a worker
 CHUNK_SIZE = 2000  # rows fetched from the cursor at a time
 PROGRESS_EVERY = 500  # rows between two progress records
+LETTERS_PROGRESS_EVERY = 10  # letters merged between two progress records
 # A spreadsheet runs a cell starting with one of these as a formula (CSV / formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES: dict[str, str] = {
     Export.Format.CSV: "text/csv; charset=utf-8",
     Export.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Export.Format.PDF: "application/pdf",
 }
 
 Value = str | datetime.date | None  # datetimes are dates too: local wall-clock time, without zone
@@ -223,17 +231,39 @@ def export_create(*, owner: User, format: str, query: str) -> Export:
     return export
 
 
+def letters_to_post(*, department: Department, day: datetime.date) -> LetterQuerySet:
+    """The letters sent on `day` about the requests `department` instructs, in the order they were sent."""
+    return Letter.objects.sent_on(day).filter(case__department=department)
+
+
+@transaction.atomic
+def letters_export_create(*, owner: User, department: Department, day: datetime.date) -> Export:
+    """Ask a worker for the letters a department sent on a day, as one PDF to print."""
+    export = Export.objects.create(
+        owner=owner, kind=Export.Kind.LETTERS, format=Export.Format.PDF, department=department, day=day
+    )
+    enqueue_on_commit(tasks.export_run_task, export_id=export.pk)
+    return export
+
+
+# A run started longer ago than the task's hard time limit cannot be running any more: its worker died.
+EXPORT_STALL = datetime.timedelta(seconds=cast(float, tasks.export_run_task.time_limit))
+
+
 def export_run(*, export_id: int) -> Export | None:
     """Write an export's file, recording its progress as it goes (not in one transaction, so that its page sees it).
 
-    Idempotent: a finished export is left as it is, an interrupted one starts again."""
-    running = Export.objects.filter(pk=export_id, state__in=[Export.State.PENDING, Export.State.RUNNING])
-    if not running.update(state=Export.State.RUNNING, rows_done=0):
+    Idempotent: the run is claimed by one conditional update, so that a task delivered twice writes the file once (the
+    second finds it being written, or finished, and does nothing). A run whose worker died is taken again by the next
+    delivery of its task or by the sweeper, EXPORT_ATTEMPTS times at most."""
+    now = timezone.now()
+    claimable = Export.objects.filter(pk=export_id).claimable(stalled_before=now - EXPORT_STALL)
+    if not claimable.update(state=Export.State.RUNNING, rows_done=0, started_at=now, attempts=F("attempts") + 1):
         return None
-    export = Export.objects.select_related("owner").get(pk=export_id)
+    export = Export.objects.select_related("owner", "department").get(pk=export_id)
     try:
-        _export_file_write(export)
-    except Exception:
+        FILE_WRITERS[export.kind](export)
+    except Exception:  # the soft time limit (SoftTimeLimitExceeded) included
         logger.exception("Export %s failed", export.pk)
         export.state = Export.State.FAILED
     else:
@@ -253,14 +283,47 @@ def _export_file_write(export: Export) -> None:
     export.rows_done = export.rows_total = written
 
 
+def _letters_file_write(export: Export) -> None:
+    """The day's letters one after the other, each PDF read (decrypted) from the vault as it is merged."""
+    department, day = export.department, export.day
+    if department is None or day is None:
+        raise ValidationError("An export of letters names its department and day.")
+    if not Membership.objects.filter(user=export.owner, department=department).exists():
+        raise PermissionDenied(f"{export.owner} is no longer a member of {department}.")
+    letters = letters_to_post(department=department, day=day).filter(pdf__isnull=False)
+    this = Export.objects.filter(pk=export.pk)
+    this.update(rows_total=letters.count())
+
+    def contents() -> Iterator[bytes]:
+        for done, letter in enumerate(letters.select_related("pdf").iterator(chunk_size=100), start=1):
+            if letter.pdf is not None:
+                yield letter.pdf.read()
+            if done % LETTERS_PROGRESS_EVERY == 0:
+                this.update(rows_done=done)
+
+    with tempfile.TemporaryFile() as out:
+        merged = pdfs_merge(contents(), out)
+        export.file.save(export.filename, File(out), save=False)
+    export.rows_done = export.rows_total = merged
+
+
+FILE_WRITERS: dict[str, Callable[[Export], None]] = {
+    Export.Kind.CASES: _export_file_write,
+    Export.Kind.LETTERS: _letters_file_write,
+}
+
+
 # An export not started this long after it was asked for lost its task (the broker was down): queued again.
 EXPORT_GRACE = datetime.timedelta(minutes=5)
 
 
 def exports_run_stale(*, now: datetime.datetime) -> int:
-    """Queue again the exports whose task was lost; returns how many."""
-    waiting = Export.objects.waiting_since(now - EXPORT_GRACE).values_list("pk", flat=True)
-    return enqueue_all(tasks.export_run_task, "export_id", list(waiting))
+    """Queue again the exports whose task was lost and those whose worker died while writing them (failed once it
+    died EXPORT_ATTEMPTS times); returns how many were queued."""
+    abandoned = Export.objects.abandoned_since(now - EXPORT_STALL)
+    abandoned.filter(attempts__gte=EXPORT_ATTEMPTS).update(state=Export.State.FAILED, finished_at=now)
+    waiting = Export.objects.waiting_since(now - EXPORT_GRACE) | abandoned
+    return enqueue_all(tasks.export_run_task, "export_id", list(waiting.values_list("pk", flat=True)))
 
 
 def exports_purge(*, now: datetime.datetime) -> int:

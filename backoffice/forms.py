@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice import access
 from backoffice.models import Export, SavedView, Status, Transition
+from gru.forms import HtmlDateInput
 from gru.models import Department, Membership
 from letters.models import SUBJECT_MAX_LENGTH, LetterTemplate
 from letters.models import Kind as LetterKind
@@ -59,8 +60,8 @@ class BoardFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[("", _("Any channel")), *Case.Channel.choices], required=False
     )
-    since = forms.DateField(label=_("Filed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Filed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("Filed from"), required=False, widget=HtmlDateInput)
+    until = forms.DateField(label=_("Filed until"), required=False, widget=HtmlDateInput)
 
     def __init__(self, *args: Any, agent: User, choices: AgentChoices | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,7 +123,10 @@ class BoardFilterForm(forms.Form):
 class ExportForm(forms.Form):
     """The board's list to export, with its filters as a query string."""
 
-    format = forms.ChoiceField(label=_("Export this list as"), choices=Export.Format.choices)
+    format = forms.ChoiceField(
+        label=_("Export this list as"),
+        choices=[(format.value, format.label) for format in (Export.Format.XLSX, Export.Format.CSV)],
+    )
     query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)
 
 
@@ -157,6 +161,10 @@ class NoteForm(forms.Form):
         widget=forms.Textarea({"rows": 3}),
         help_text=_("Only agents see notes, never the citizen."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # id_note_body: the case page has the message to the citizen's body too (id_body).
+        super().__init__(*args, auto_id="id_note_%s", **kwargs)
 
 
 class ShareForm(forms.Form):

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from backoffice import default_workflow
 from gru.colours import contrast_ratio
-from gru.models import HEX_COLOUR, MINIMUM_CONTRAST, hex_colour
+from gru.models import HEX_COLOUR, MINIMUM_CONTRAST, Membership, hex_colour
 from vault.models import private_storage
 
 
@@ -206,6 +206,9 @@ class SavedView(models.Model):
 
 
 EXPORT_RETENTION = datetime.timedelta(hours=24)
+# A run can be taken again (its worker died) once it started longer ago than the export task's hard time limit
+# (backoffice.tasks.export_run_task), after which it cannot be running any more; at most this many times.
+EXPORT_ATTEMPTS = 3
 
 
 def _export_path(instance: Export, filename: str) -> str:
@@ -220,8 +223,12 @@ def export_filename(format: str, moment: datetime.datetime) -> str:
 
 class ExportQuerySet(models.QuerySet["Export"]):
     def owned_by(self, user: Any) -> ExportQuerySet:
-        """An export is its owner's only: nobody else sees its page or its file."""
-        return self.filter(owner=user) if user.is_authenticated else self.none()
+        """An export is its owner's only: nobody else sees its page or its file; the day's letters of a department,
+        only while they are a member of it."""
+        if not user.is_authenticated:
+            return self.none()
+        departments = Membership.objects.filter(user=user).values("department_id")
+        return self.filter(owner=user).filter(Q(kind=Export.Kind.CASES) | Q(department__in=departments))
 
     def expired(self, now: datetime.datetime) -> ExportQuerySet:
         return self.filter(created_at__lt=now - EXPORT_RETENTION)
@@ -230,13 +237,28 @@ class ExportQuerySet(models.QuerySet["Export"]):
         """Asked for before `moment` and not started."""
         return self.filter(state=Export.State.PENDING, created_at__lte=moment)
 
+    def abandoned_since(self, moment: datetime.datetime) -> ExportQuerySet:
+        """Started before `moment` and still running: the worker writing them died (killed, out of memory)."""
+        return self.filter(state=Export.State.RUNNING, started_at__lt=moment)
+
+    def claimable(self, *, stalled_before: datetime.datetime) -> ExportQuerySet:
+        """What a worker may start writing: not started yet, or abandoned and not tried too often."""
+        abandoned = Q(state=Export.State.RUNNING, started_at__lt=stalled_before, attempts__lt=EXPORT_ATTEMPTS)
+        return self.filter(Q(state=Export.State.PENDING) | abandoned)
+
 
 class Export(models.Model):
-    """A large export of the task board's list, written by a worker; its file is kept a day for its owner only."""
+    """A file a worker writes for an agent, kept a day for its owner only: a long export of the task board's list, or
+    the letters a department sent on a day merged into one PDF to print."""
+
+    class Kind(models.TextChoices):
+        CASES = "cases", _("List of requests")
+        LETTERS = "letters", _("Letters of the day to post")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", _("Excel spreadsheet (XLSX)")
         CSV = "csv", _("CSV file (semicolons)")
+        PDF = "pdf", _("PDF document")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for its turn")
@@ -245,13 +267,26 @@ class Export(models.Model):
         FAILED = "failed", _("Failed")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CASES)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     query = models.CharField(max_length=1000, blank=True, help_text=_("The task board's filters, as a query string."))
+    # The day's letters: whose (the department instructing their requests) and of which day.
+    department = models.ForeignKey(
+        "gru.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    day = models.DateField(_("day"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     file = models.FileField(storage=private_storage, upload_to=_export_path, max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ExportQuerySet.as_manager()
@@ -261,7 +296,14 @@ class Export(models.Model):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
         indexes = [models.Index(fields=["created_at"], name="export_created")]
-        constraints = [models.CheckConstraint(condition=~Q(state="done", file=""), name="export_done_has_file")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(state="done", file=""), name="export_done_has_file"),
+            models.CheckConstraint(
+                condition=Q(kind="cases", department__isnull=True, day__isnull=True, format__in=["xlsx", "csv"])
+                | Q(kind="letters", department__isnull=False, day__isnull=False, format="pdf"),
+                name="export_kind_has_its_parameters",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} — {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
@@ -271,6 +313,8 @@ class Export(models.Model):
 
     @property
     def filename(self) -> str:
+        if self.kind == self.Kind.LETTERS and self.department is not None and self.day is not None:
+            return f"courriers-{self.department.slug}-{self.day:%Y-%m-%d}.pdf"
         return export_filename(self.format, self.created_at)
 
     @property

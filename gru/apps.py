@@ -7,4 +7,7 @@ class GruConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from gru import checks  # noqa: F401 - registers the system checks
+        from gru import (
+            checks,  # noqa: F401 - registers the system checks
+            metrics,  # noqa: F401 - counts task runs (Celery signals), once the settings are read
+        )

@@ -1,9 +1,20 @@
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gru.settings")
 
 app = Celery("gru")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The worker's side of observability: its task lines carry the request id of the request that queued them, and it
+# serves its metrics on METRICS_WORKER_PORT when set (by name: imported once Django is set up, after its settings).
+app.steps["worker"].update({"gru.logs:WorkerLogsStep", "gru.metrics:WorkerMetricsStep"})
+
+
+@setup_logging.connect
+def _leave_logging_to_django(**kwargs: Any) -> None:
+    """The worker and beat keep the logging Django set up from LOGGING (gru.logs' format, LOG_LEVEL; celery's
+    --loglevel is not used): answering this signal stops Celery from replacing the root logger's handlers."""

@@ -1,8 +1,59 @@
-"""Form rendering shared by every page: one field template with label, hint, errors and aria-describedby."""
+"""Form rendering shared by every page: one field template with label, hint, errors and aria-describedby; and the
+widgets of HTML's date, time and local date-and-time inputs."""
 
+import datetime
+import re
+from typing import Any
+
+from django import forms
 from django.forms.renderers import TemplatesSetting
 
 
 class GruFormRenderer(TemplatesSetting):
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"
+
+
+class _HtmlTypedValue:
+    """An input whose value HTML wants in one form (`yyyy-mm-dd` for a date, …), whatever the language of the page:
+    a value sent that is not in that form ("hier" in `?date=hier`) is not written back into the input, where HTML does
+    not allow it (the browser would show nothing anyway); the form's error says what was wrong."""
+
+    value_pattern: re.Pattern[str]
+    value_type: type[datetime.date | datetime.time]
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            try:
+                self.value_type.fromisoformat(value)  # a real day or time (not 2027-02-30)
+            except ValueError:
+                return None
+            return value if self.value_pattern.fullmatch(value) else None
+        return super().format_value(value)  # type: ignore[misc]
+
+
+class HtmlDateInput(_HtmlTypedValue, forms.DateInput):
+    input_type = "date"
+    value_pattern = re.compile(r"\d{4}-\d{2}-\d{2}")
+    value_type = datetime.date
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class HtmlTimeInput(_HtmlTypedValue, forms.TimeInput):
+    input_type = "time"
+    value_pattern = re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?")
+    value_type = datetime.time
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
+class HtmlDateTimeInput(_HtmlTypedValue, forms.DateTimeInput):
+    input_type = "datetime-local"
+    value_pattern = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?")
+    value_type = datetime.datetime
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")

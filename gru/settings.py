@@ -6,6 +6,7 @@ Defaults work for local development on a machine with PostgreSQL and Redis; prod
 
 import base64
 import hashlib
+import ipaddress
 import os
 import warnings
 from datetime import timedelta
@@ -15,6 +16,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
+
+from gru import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_htmx",
+    "django_structlog",
     "adminsortable2",
     "csp",
     "gru",
@@ -62,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first and last: whole requests are measured
+    "gru.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gru.middleware.RequestLogMiddleware",  # once the user is known: its id on the lines of the request
     "gru.middleware.SessionIdleTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -77,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "gru.urls"
@@ -104,6 +112,9 @@ FORM_RENDERER = "gru.forms.GruFormRenderer"
 DATABASES = {"default": env.db("DATABASE_URL", default="postgresql://postgres@127.0.0.1:5432/gru")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction pooling: true (and CONN_MAX_AGE=0), since a server-side cursor (the exports' rows)
+# cannot outlive the transaction that PgBouncer ties to one server connection (docs/DEPLOYMENT.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_gru")}
 # Just-in-time compilation costs more than it saves on the board's short queries over a million cases.
 DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "options": "-c jit=off"}
@@ -158,6 +169,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+# Behind reverse proxies / load balancers, how many append to X-Forwarded-For: the client's address the limits below
+# (and the letters' verification page) count by is the one the first proxy saw. 0: REMOTE_ADDR (no proxy) — behind a
+# proxy every citizen would then share its address, and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     # Per IP and per account: after 5 failures in 5 minutes the account is locked for the rest of the window.
     "login_failed": "10/m/ip,5/5m/key",
@@ -211,19 +226,23 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATICFILES_MANIFEST
-# Production with several web and worker machines: an S3-compatible object store (django-storages) for citizens' files.
+# Production with several web and worker machines: an S3-compatible object store (django-storages) for citizens' files,
+# and for the media (the collectivité's logo, served by a view) under S3_MEDIA_LOCATION of the same bucket, so that no
+# process keeps a file on its own disk.
 if env("PRIVATE_STORAGE", default="local") == "s3":
-    STORAGES["private"] = {
+    S3_OPTIONS = {
+        "bucket_name": env("S3_BUCKET"),
+        "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+        "region_name": env("S3_REGION", default=None),
+        "access_key": env("S3_ACCESS_KEY"),
+        "secret_key": env("S3_SECRET_KEY"),
+        "default_acl": "private",
+        "file_overwrite": False,
+    }
+    STORAGES["private"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS}
+    STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("S3_BUCKET"),
-            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
-            "region_name": env("S3_REGION", default=None),
-            "access_key": env("S3_ACCESS_KEY"),
-            "secret_key": env("S3_SECRET_KEY"),
-            "default_acl": "private",
-            "file_overwrite": False,
-        },
+        "OPTIONS": {**S3_OPTIONS, "location": env("S3_MEDIA_LOCATION", default="media")},
     }
 # Citizens' files are encrypted at rest (AES-256-GCM): "id:key" pairs, keys of 32 bytes in URL-safe base64, the first
 # one encrypting new files, the others only reading older ones until `manage.py files_reencrypt` has rewritten them.
@@ -276,7 +295,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else Non
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Prometheus scrapes /metrics over the private network, in plain HTTP (see METRICS_ALLOWED_NETWORKS).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 LANGUAGE_COOKIE_SECURE = SECURE
@@ -304,6 +324,11 @@ CONTENT_SECURITY_POLICY = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
+# Seconds. Every task of ours sets its own limits (tests/gru/test_tasks.py checks it), below the broker's visibility
+# timeout; these cover any other task. At the soft limit the task gets SoftTimeLimitExceeded (an Exception: the row it
+# works on records the failure), at the hard limit the worker kills the process running it.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Queueing a task tries the broker twice at once, then gives up (instead of retrying for seconds while a citizen's
@@ -314,6 +339,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
     "interval_max": 0.2,
     "socket_connect_timeout": 2,
+    # Seconds before Redis hands a task a worker took but has not acknowledged (CELERY_TASK_ACKS_LATE) to another
+    # worker: longer than any task's hard time limit, so that a task still running is never run twice at once.
+    "visibility_timeout": 3600,
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -370,6 +398,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),  # every minute
     },
 }
+# Readiness, /readyz (gru.health; /healthz stays the cheap liveness check). Beat records a heartbeat in the cache each
+# time the broker takes one of its jobs (its scheduler is ours by default: no --scheduler option needed); with a job
+# every minute above, a heartbeat older than READYZ_SCHEDULER_MAX_AGE seconds means beat is not doing its work.
+CELERY_BEAT_SCHEDULER = "gru.health:HeartbeatScheduler"
+READYZ_SCHEDULER_MAX_AGE = env.int("READYZ_SCHEDULER_MAX_AGE", default=180)
+# Seconds a Celery worker has to answer the readiness ping (through the broker).
+READYZ_WORKER_TIMEOUT = env.float("READYZ_WORKER_TIMEOUT", default=3)
+# With CLAMAV_ENABLED: the antivirus is ready while its signatures (freshclam's updates) are younger than this.
+READYZ_SIGNATURES_MAX_HOURS = env.int("READYZ_SIGNATURES_MAX_HOURS", default=48)
 
 HOUSEHOLD_INVITATION_VALIDITY = timedelta(days=env.int("HOUSEHOLD_INVITATION_DAYS", default=14))
 # Regional public holidays on top of France's (deadlines, appointments): "57" (or "6AE") for Alsace-Moselle, "971"…
@@ -378,16 +415,47 @@ PUBLIC_HOLIDAYS_SUBDIVISION = env("PUBLIC_HOLIDAYS_SUBDIVISION", default="")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Beaulieu-demo-2026")
 DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXPGRUDEMOBEAULIEU2")
 
+# Observability (gru.logs, gru.metrics). Logs: every line, Django's, Celery's and ours, in one format: JSON lines with
+# LOG_FORMAT=json (for a log collector), readable text otherwise ("text"). Each line of a request, and of the tasks it
+# queued, carries its request_id, returned as X-Request-ID (the reverse proxy's, when it sends a well-formed one); no
+# email address, name, file name nor IP address (see gru.logs).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"structured": {"()": "gru.logs.formatter", "output": LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Without handlers of their own (Django's console in DEBUG, its mails to ADMINS): through the root's, once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "pikepdf": {"level": "WARNING"},
         # WeasyPrint's steps, at every letter; its errors (a PDF/UA rule broken) stay on "weasyprint".
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+logs.configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True  # the request's context goes in the headers of the tasks it queues
+# Not the IP address (personal data): the reverse proxy's access log keeps it, beside the same X-Request-ID.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True  # checked, or made, by gru.middleware.RequestIdMiddleware first
+
+# Errors to Sentry (or a compatible service: GlitchTip…) when SENTRY_DSN is set, without personal data; tracing off
+# unless SENTRY_TRACES_SAMPLE_RATE (0 to 1) is set.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+logs.sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
+
+# Metrics for Prometheus at /metrics, never public: only with "Authorization: Bearer <METRICS_TOKEN>", or straight from
+# an address of METRICS_ALLOWED_NETWORKS (CIDR, comma-separated; never the reverse proxy's); with neither, a 404.
+# Counters of several processes: PROMETHEUS_MULTIPROC_DIR (an environment variable of prometheus_client, an emptied
+# directory shared by gunicorn and the worker), and/or the worker's own port, METRICS_WORKER_PORT (see gru.metrics).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network, strict=False) for network in env.list("METRICS_ALLOWED_NETWORKS", default=[])
+]
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)  # 0: the worker serves no metrics
+METRICS_WORKER_ADDRESS = env("METRICS_WORKER_ADDRESS", default="127.0.0.1")

@@ -8,12 +8,16 @@ letter can never reach the network, whatever its text holds.
 from __future__ import annotations
 
 import datetime
+import io
 import mimetypes
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
+import pikepdf
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -135,3 +139,16 @@ def letter_pdf(document: LetterDocument) -> bytes:
         return html.write_pdf(pdf_variant="pdf/ua-1")
     except FatalURLFetchingError as error:  # a BaseException: it would go through `except Exception`
         raise LetterRenderingError(str(error)) from error
+
+
+def pdfs_merge(contents: Iterable[bytes], out: BinaryIO) -> int:
+    """PDFs one after the other into `out`, as one document to print (their signatures do not survive: the paper
+    copies carry their verification codes); each source is closed once its pages are copied. Returns how many."""
+    merged = pikepdf.new()
+    count = 0
+    for content in contents:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            merged.pages.extend(pdf.pages)
+        count += 1
+    merged.save(out)
+    return count

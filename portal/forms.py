@@ -123,7 +123,7 @@ class ProfileForm(forms.ModelForm):
 
 class AddressForm(forms.Form):
     street = forms.CharField(
-        label=_("Street address"), max_length=255, widget=forms.TextInput({"autocomplete": "street-address"})
+        label=_("Street address"), max_length=255, widget=forms.TextInput({"autocomplete": "address-line1"})
     )
     postcode = forms.RegexField(
         label=_("Postcode"),

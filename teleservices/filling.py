@@ -686,7 +686,8 @@ def summary(definition: FormDefinition, answers: dict[str, Any]) -> list[tuple[i
                     if f.kind == "block"
                     else []
                 )
-                files = answer_files(shown[f.key]) if f.kind == "file" and not shown[f.key].get("removed") else []
+                attached = f.kind == "file" and shown[f.key] and not shown[f.key].get("removed")  # None: left out
+                files = answer_files(shown[f.key]) if attached else []
                 text = answer_text(f, shown[f.key]) if f.kind != "block" else ""
                 lines.append(SummaryLine(field=f, text=text, rows=rows, files=files))
         pages.append((index, page, lines))

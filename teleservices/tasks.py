@@ -2,21 +2,21 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task
+@shared_task(soft_time_limit=600, time_limit=660)
 def drafts_remind_task() -> None:
     from teleservices.services import drafts_remind
 
     drafts_remind(now=timezone.now())
 
 
-@shared_task
+@shared_task(soft_time_limit=900, time_limit=960)  # deletes files too
 def drafts_purge_task() -> None:
     from teleservices.services import drafts_purge
 
     drafts_purge(now=timezone.now())
 
 
-@shared_task
+@shared_task(soft_time_limit=120, time_limit=150)  # may render the letter first
 def case_letter_send_task(letter_id: int) -> None:
     """Generate the letter if its own task has not yet, then send it (nothing when it failed: the agent sees why)."""
     from letters.models import Letter
@@ -29,7 +29,7 @@ def case_letter_send_task(letter_id: int) -> None:
         case_letter_send(letter=letter, actor=letter.author)
 
 
-@shared_task
+@shared_task(soft_time_limit=120, time_limit=150)
 def case_letters_send_stale_task() -> None:
     """Letters to send once ready whose sending task was lost (the broker was down, a worker died): queued again."""
     from teleservices.services import case_letters_send_stale

@@ -1,15 +1,22 @@
 """A real clamd for the tests, on a signature database of our own (never freshclam): the EICAR test string, and a
 harmless one-page PDF declared as malware, so that an upload test can send a "malware sample" that is also a valid
-document. Each pytest-xdist worker starts its own clamd in its own temporary directory."""
+document. Each pytest-xdist worker starts its own clamd in its own temporary directory.
 
+clamd_running() starts another one, also with an unsigned daily database (daily.cud) of a given date, which clamd then
+reports in its VERSION answer as it would the official one's (the readiness check reads it there)."""
+
+import datetime
 import functools
+import hashlib
 import io
 import os
 import shutil
 import socket
 import subprocess
+import tarfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,14 +49,30 @@ def infected_pdf() -> bytes:
 
 @pytest.fixture(scope="session")
 def clamd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clamd]:
+    with clamd_running(tmp_path_factory.mktemp("clamd")) as server:
+        yield server
+
+
+@contextmanager
+def clamd_running(directory: Path, *, signatures_date: datetime.datetime | None = None) -> Iterator[Clamd]:
+    """A clamd of our own in `directory` (short: a Unix socket's path has at most 107 characters) until the block
+    ends; with `signatures_date`, its daily database is of that date. It runs in UTC, so that VERSION gives that date
+    as it is."""
     executable = shutil.which("clamd", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
     if executable is None:
         pytest.fail("clamd is missing: apt-get install clamav clamav-daemon (make test does it when run as root)")
-    directory = tmp_path_factory.mktemp("clamd")
-    config = _write_config(directory, database=_write_database(directory))
+    database = _write_database(directory)
+    if signatures_date is not None:
+        _write_daily(database, signatures_date)
+    config = _write_config(directory, database=database)
     output = directory / "clamd.out"
     with output.open("wb") as log:
-        process = subprocess.Popen([executable, f"--config-file={config}"], stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [executable, f"--config-file={config}"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "TZ": "UTC"},
+        )
     try:
         _wait_for(process, directory / "clamd.sock", output)
         yield Clamd(socket=str(directory / "clamd.sock"))
@@ -82,6 +105,24 @@ def _write_database(directory: Path) -> Path:
     (database / "gru-test.hdb").write_text("".join(hashes))
     (database / "gru-test.ndb").write_text(f"Gru.Test.Eicar-Body:0:*:{EICAR.hex()}\n")
     return database
+
+
+def _write_daily(database: Path, published: datetime.datetime) -> None:
+    """An unsigned database container (.cud, which clamd loads without a digital signature) named daily, as the
+    official daily.cvd is, holding one harmless signature: a 512-byte header, then a tar.gz of a .info file (the same
+    header, then each file's size and SHA-256) and of that file."""
+    stime = int(published.timestamp())
+    signatures = f"Gru.Test.Daily:0:*:{b'gru-test-daily-signature'.hex()}\n".encode()
+    # ClamAV-VDB:build time:version:signatures:functionality level:MD5:digital signature:builder:publication time
+    header = f"ClamAV-VDB:{published:%Y-%m-%d %H-%M}:27840:1:1:{'0' * 32}:unsigned:gru-tests:{stime}"
+    info = f"{header}\ndaily.ndb:{len(signatures)}:{hashlib.sha256(signatures).hexdigest()}\n".encode()
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w:gz") as tar:
+        for name, content in {"daily.info": info, "daily.ndb": signatures}.items():
+            member = tarfile.TarInfo(name)
+            member.size, member.mtime = len(content), stime
+            tar.addfile(member, io.BytesIO(content))
+    (database / "daily.cud").write_bytes(header.encode().ljust(512, b" ") + archive.getvalue())
 
 
 def _write_config(directory: Path, *, database: Path) -> Path:

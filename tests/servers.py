@@ -1,26 +1,35 @@
-"""Real servers for the tests of the notifications outbox: a Redis broker that a test stops and starts again, an SMTP
-server (aiosmtpd) that keeps what it receives, and Celery sending through that broker with eager mode off."""
+"""Real servers for the tests of the notifications outbox and of readiness: a Redis broker that a test stops and starts
+again, an SMTP server (aiosmtpd) that keeps what it receives, Celery sending through that broker with eager mode off,
+and `celery -A gru worker` and `beat` processes on it."""
 
 import email
 import email.header
 import email.message
+import os
 import random
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from aiosmtpd.controller import Controller
 from celery import Celery
+from django.conf import settings
+from django.db import connection
 
 from gru.celery import app as celery_app
 
 STARTUP_TIMEOUT = 10  # seconds; redis-server starts in a few milliseconds
+# Seconds for a `celery -A gru` process to load Django and the whole project (several on a busy machine).
+CELERY_STARTUP_TIMEOUT = 60
 
 
 def free_port() -> int:
@@ -123,9 +132,61 @@ def celery_through(broker_url: str) -> Iterator[Celery]:
     conf = celery_app.conf
     saved = conf.broker_url, conf.task_always_eager
     conf.broker_url, conf.task_always_eager = broker_url, False
-    celery_app._after_fork()  # forget the connection pools of the previous broker (what a forked worker does)
+    _forget_connections()
     try:
         yield celery_app
     finally:
         conf.broker_url, conf.task_always_eager = saved
-        celery_app._after_fork()
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    """Close the connection pools of the previous broker and forget them, as a forked worker does: the app's, and the
+    one its remote control (control.ping) keeps apart, which would otherwise publish to the previous broker, retrying
+    forever."""
+    kombu.pools.reset()
+    celery_app._after_fork()
+    celery_app.control.mailbox.__dict__.pop("producer_pool", None)
+
+
+def worker_answers(app: Celery) -> bool:
+    """Whether a worker answers a ping through the broker (which a worker may not hear for a moment after starting)."""
+    return bool(app.control.ping(timeout=0.5, limit=1))
+
+
+@contextmanager
+def celery_process(*arguments: str, redis_url: str, directory: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`celery -A gru <arguments>` as production runs it, in a process of its own until the block ends (or stop()),
+    with the Redis at `redis_url` as broker and cache (in the key space of the test's cache), the test database, and
+    `directory` for its files and its output (<command>.log). Started, not ready: wait for what it does."""
+    database = connection.settings_dict
+    environment = {key: value for key, value in os.environ.items() if key != "PYTEST_XDIST_WORKER"} | {
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        "DATABASE_URL": f"postgresql://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}",
+        "PRIVATE_ROOT": str(directory / "private"),
+        "MEDIA_ROOT": str(directory / "media"),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_SKIP_CHECKS": "true",  # the system checks have tests of their own: here they would only slow the start
+    }
+    command = [str(Path(sys.executable).with_name("celery")), "-A", "gru", *arguments]
+    with (directory / f"{arguments[0]}.log").open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=environment, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process as its supervisor would (SIGTERM: Celery's warm shutdown), killing it if it lingers."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -9,10 +9,14 @@ It fails closed: anything else (clamd down, a timeout, a stream over clamd's Str
 closing the connection, an ERROR reply) raises AntivirusUnavailable, and the caller keeps the file in quarantine and
 retries later. Settings: CLAMAV_SOCKET (a Unix socket; if empty, CLAMAV_HOST and CLAMAV_PORT over TCP) and
 CLAMAV_TIMEOUT (seconds allowed for each network operation, the scan included).
+
+PING and VERSION serve the readiness check (gru.health), with a shorter timeout of its own: clamd answers, and the date
+of its signature database, which VERSION reports.
 """
 
 from __future__ import annotations
 
+import datetime
 import socket
 import struct
 
@@ -23,6 +27,8 @@ MAX_REPLY = 4096  # a verdict is one short line: clamd never needs more
 _LENGTH = struct.Struct(">I")
 _CLEAN = "stream: OK"
 _PREFIX, _FOUND = "stream: ", " FOUND"
+# The months of C's ctime(), which clamd writes its database date with: English whatever the locale of this process.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class AntivirusUnavailable(Exception):
@@ -45,18 +51,48 @@ def scan(content: bytes) -> str | None:
     return _verdict(reply)
 
 
-def ping() -> bool:
-    """Whether clamd answers, for a health check."""
+def ping(*, timeout: float | None = None) -> bool:
+    """Whether clamd answers, for a health check; `timeout` in seconds, CLAMAV_TIMEOUT by default."""
     try:
-        with _connect() as connection:
+        with _connect(timeout) as connection:
             connection.sendall(b"zPING\0")
             return _read_reply(connection) == "PONG"
     except (OSError, AntivirusUnavailable):
         return False
 
 
-def _connect() -> socket.socket:
-    timeout: float = settings.CLAMAV_TIMEOUT
+def version(*, timeout: float | None = None) -> str:
+    """clamd's answer to VERSION, such as `ClamAV 1.4.3/27840/Sun Dec  6 09:24:02 2026`: the engine's version, then
+    the version and date of the signature database (missing when clamd has no official database, only ours)."""
+    try:
+        with _connect(timeout) as connection:
+            connection.sendall(b"zVERSION\0")
+            return _read_reply(connection)
+    except OSError as error:
+        raise AntivirusUnavailable(f"clamd did not answer: {error}") from error
+
+
+def signatures_date(version_reply: str) -> datetime.datetime | None:
+    """When the signature database named in a VERSION answer was published, or None without a readable date.
+
+    clamd writes it as C's ctime() does, in clamd's local time without a zone: it is read as UTC (the clamav image
+    runs in UTC; a clamd on a French server is off by an hour or two, little against a limit counted in days)."""
+    parts = version_reply.split("/", 2)
+    if len(parts) != 3:
+        return None
+    try:
+        _weekday, month, day, clock, year = parts[2].split()
+        hour, minute, second = (int(value) for value in clock.split(":"))
+        return datetime.datetime(
+            int(year), _MONTHS.index(month) + 1, int(day), hour, minute, second, tzinfo=datetime.UTC
+        )
+    except ValueError:  # a field missing or out of range, a month unknown: no date rather than a wrong one
+        return None
+
+
+def _connect(timeout: float | None = None) -> socket.socket:
+    if timeout is None:
+        timeout = settings.CLAMAV_TIMEOUT
     if not settings.CLAMAV_SOCKET:
         return socket.create_connection((settings.CLAMAV_HOST, settings.CLAMAV_PORT), timeout=timeout)
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.access import instructs
+from gru import metrics
 from gru.models import Notification
 from gru.notifications import notify
 from gru.queue import enqueue_all, enqueue_on_commit
@@ -59,8 +60,14 @@ def stored_file_scan(*, stored_id: int) -> StoredFile | None:
     stored = StoredFile.objects.filter(pk=stored_id, scan=StoredFile.Scan.PENDING).first()
     if stored is None:  # deleted meanwhile, or already scanned
         return None
-    virus = antivirus.scan(stored.read())
+    try:
+        virus = antivirus.scan(stored.read())
+    except antivirus.AntivirusUnavailable:
+        metrics.antivirus_verdict("error")
+        raise
+    metrics.antivirus_verdict("clean" if virus is None else "infected")
     if virus is None:
+        logger.info("The stored file %s is clean: released from quarantine.", stored.public_id)
         stored.scan = StoredFile.Scan.CLEAN
     else:
         logger.warning("Virus %s found in the stored file %s: its content is deleted.", virus, stored.public_id)

@@ -7,7 +7,7 @@ from typing import IO
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,12 +55,18 @@ def export_create(request: HttpRequest) -> HttpResponseBase:
 @agent_required
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress of an export while a worker writes it (htmx polls this page), then its download link."""
-    export = get_object_or_404(Export.objects.owned_by(request.user), pk=pk)
+    export = get_object_or_404(Export.objects.owned_by(request.user).select_related("department"), pk=pk)
     return render(request, "backoffice/export.html", {"export": export})
 
 
 @require_GET
 @agent_required
 def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    export = get_object_or_404(Export.objects.owned_by(request.user).filter(state=Export.State.DONE), pk=pk)
-    return _download(export.file.open("rb"), format=export.format, filename=export.filename)
+    """The file, to its owner, while they may read it (the day's letters: while they belong to the department)."""
+    exports_done = Export.objects.owned_by(request.user).filter(state=Export.State.DONE).select_related("department")
+    export = get_object_or_404(exports_done, pk=pk)
+    try:
+        file = export.file.open("rb")
+    except FileNotFoundError:  # a database restored without the exports' files (bin/backup leaves them out)
+        raise Http404 from None
+    return _download(file, format=export.format, filename=export.filename)

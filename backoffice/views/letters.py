@@ -1,28 +1,29 @@
 """Letters of a case, written and sent by the agents of the department instructing it, and the day's sent letters
-of a department as one PDF to print for the post."""
+of a department as one PDF to print for the post (merged by a worker: backoffice.exports)."""
 
 from __future__ import annotations
 
-import io
-
-import pikepdf
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice import access
+from backoffice import access, exports
 from backoffice.forms import LetterForm, LettersPrintForm, LetterTemplateChoiceForm
+from backoffice.models import Export
 from gru.access import agent_required
 from gru.models import Department
 from letters import services as letters_services
 from letters.models import Letter
 from teleservices import services as teleservices_services
 from teleservices.models import Case
+
+RECENT_PRINTS = 10  # the agent's PDFs of the day's letters listed under the form (kept a day)
 
 
 def _instructed_case(request: HttpRequest, reference: str) -> Case:
@@ -105,32 +106,17 @@ def letter_send(request: HttpRequest, reference: str, code: str) -> HttpResponse
     return redirect("backoffice:case", case.reference)
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @agent_required
 def letters_print(request: HttpRequest) -> HttpResponse:
-    """The letters a department sent on a day, as one PDF, for those who receive theirs by post."""
+    """The letters a department sent on a day, as one PDF, for those who receive theirs by post: a worker merges them,
+    and the export's page follows its progress until the file is ready."""
     departments = Department.objects.filter(memberships__user=request.user).distinct()
-    form = LettersPrintForm(request.GET or None, departments=departments)
-    if not form.is_valid():
-        return render(request, "backoffice/letters_print.html", {"form": form})
-    letters = Letter.objects.sent_on(form.cleaned_data["day"]).filter(case__department=form.cleaned_data["department"])
-    pdfs = [letter.pdf.read() for letter in letters.select_related("pdf") if letter.pdf is not None]
-    if not pdfs:
+    form = LettersPrintForm(request.POST or None, departments=departments, initial={"day": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        department, day = form.cleaned_data["department"], form.cleaned_data["day"]
+        if exports.letters_to_post(department=department, day=day).exists():
+            return redirect(exports.letters_export_create(owner=request.user, department=department, day=day))
         form.add_error(None, _("No letter was sent by this department on that day."))
-        return render(request, "backoffice/letters_print.html", {"form": form})
-    return FileResponse(
-        io.BytesIO(_merged(pdfs)),
-        as_attachment=True,
-        filename=f"courriers-{form.cleaned_data['department'].slug}-{form.cleaned_data['day']:%Y-%m-%d}.pdf",
-        content_type="application/pdf",
-    )
-
-
-def _merged(pdfs: list[bytes]) -> bytes:
-    merged = pikepdf.new()
-    for content in pdfs:
-        with pikepdf.open(io.BytesIO(content)) as pdf:
-            merged.pages.extend(pdf.pages)
-    output = io.BytesIO()
-    merged.save(output)
-    return output.getvalue()
+    asked = Export.objects.owned_by(request.user).filter(kind=Export.Kind.LETTERS).select_related("department")
+    return render(request, "backoffice/letters_print.html", {"form": form, "asked": asked[:RECENT_PRINTS]})

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backoffice import services as backoffice_services
+from backoffice.models import Export
+from gru.models import Membership
 from letters import services as letters_services
 from letters.models import Kind, Letter, LetterTemplate
 from teleservices.models import CaseEvent
@@ -118,17 +120,17 @@ def test_a_letter_being_generated_is_polled_on_the_case_page_until_ready(
     letter = _generating(birth_case, information)
     status_url = _letter_url("letter_status", letter)
     case_page = bob_client.get(reverse("backoffice:case", args=[birth_case.reference])).content.decode()
-    assert f'hx-get="{status_url}"' in case_page and 'http-equiv="refresh"' not in case_page
+    assert f'data-hx-get="{status_url}"' in case_page and 'http-equiv="refresh"' not in case_page
     with django_assert_max_num_queries(5):
         generating = bob_client.get(status_url, headers=HTMX)
     assert generating.status_code == 200 and "HX-Request" in generating["Vary"]
     fragment = generating.content.decode()
-    assert "en cours de génération" in fragment and f'hx-get="{status_url}"' in fragment
+    assert "en cours de génération" in fragment and f'data-hx-get="{status_url}"' in fragment
     assert f'<a href="{status_url}">Actualiser</a>' in fragment
     letters_services.letter_render(letter_id=letter.pk)
     ready = bob_client.get(status_url, headers=HTMX).content.decode()
     assert "prêt à envoyer" in ready and "en cours de génération" not in ready
-    assert "hx-get" not in ready  # polling stops
+    assert "hx-get" not in ready  # polling stops (no hx-get, nor data-hx-get)
     assert f'href="{_letter_url("letter", letter)}">Lire et envoyer le courrier</a>' in ready
 
 
@@ -137,7 +139,7 @@ def test_the_refresh_link_without_javascript_leads_to_the_letters_page(bob_clien
     response = bob_client.get(_letter_url("letter_status", letter))
     assert response.status_code == 302 and response["Location"] == _letter_url("letter", letter)
     page = bob_client.get(response["Location"]).content.decode()
-    assert "en cours de génération" in page and f'hx-get="{_letter_url("letter_status", letter)}"' in page
+    assert "en cours de génération" in page and f'data-hx-get="{_letter_url("letter_status", letter)}"' in page
 
 
 @pytest.mark.parametrize(("persona", "status"), [("carol", 404), ("eve", 403), ("alice", 403)])
@@ -188,21 +190,107 @@ def test_others_neither_write_nor_read_the_letters_of_a_case(
     assert "Votre demande" not in client.get(reverse("letters:mine")).content.decode()
 
 
-def test_the_days_letters_of_a_department_come_as_one_pdf(
-    bob_client, bob, birth_case, information, django_capture_on_commit_callbacks
-):
+def _sent_letters(birth_case, information, author, django_capture_on_commit_callbacks, count=2):
     from teleservices.services import case_letter_create
 
     with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(2):
-            case_letter_create(case=birth_case, template=information, author=bob, send=True)
+        for _ in range(count):
+            case_letter_create(case=birth_case, template=information, author=author, send=True)
+
+
+def _ask_print(client, case, django_capture_on_commit_callbacks, day=None):
+    """An agent asks for the day's letters of the department instructing `case`; the worker runs at the commit."""
+    day = day or timezone.localdate().strftime("%d/%m/%Y")
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("backoffice:letters_print"), {"department": case.department_id, "day": day})
+
+
+def test_the_days_letters_of_a_department_are_merged_by_a_worker_into_one_pdf(
+    bob_client, bob, birth_case, information, django_capture_on_commit_callbacks
+):
+    _sent_letters(birth_case, information, bob, django_capture_on_commit_callbacks)
     url = reverse("backoffice:letters_print")
-    assert bob_client.get(url).status_code == 200
-    day = timezone.localdate().strftime("%d/%m/%Y")
-    response = bob_client.get(url, {"department": birth_case.department_id, "day": day})
-    assert response["Content-Disposition"].startswith("attachment;")
+    page = bob_client.get(url).content.decode()
+    assert 'method="post"' in page and timezone.localdate().strftime("%d/%m/%Y") in page  # today by default
+    response = _ask_print(bob_client, birth_case, django_capture_on_commit_callbacks)
+    export = Export.objects.get()
+    assert response.status_code == 302 and response["Location"] == export.get_absolute_url()
+    assert (export.kind, export.format, export.owner, export.department) == (
+        "letters",
+        "pdf",
+        bob,
+        birth_case.department,
+    )
+    assert (export.state, export.rows_done, export.rows_total, export.attempts) == ("done", 2, 2, 1)
+    page = bob_client.get(export.get_absolute_url()).content.decode()
+    download = reverse("backoffice:export_download", args=[export.pk])
+    assert f'href="{download}"' in page and "2 courriers" in page and "hx-trigger" not in page
+    response = bob_client.get(download)
+    day = timezone.localdate()
+    assert response["Content-Disposition"] == f'attachment; filename="courriers-etat-civil-{day:%Y-%m-%d}.pdf"'
+    assert response["Content-Type"] == "application/pdf" and response["Cache-Control"] == "private, no-store"
     with pikepdf.open(io.BytesIO(b"".join(response.streaming_content))) as merged:
-        sent = Letter.objects.sent_on(timezone.localdate()).filter(case__department=birth_case.department)
+        sent = Letter.objects.sent_on(day).filter(case__department=birth_case.department)
         assert len(merged.pages) == sum(len(pikepdf.open(io.BytesIO(le.pdf.read())).pages) for le in sent)
-    empty = bob_client.get(url, {"department": birth_case.department_id, "day": "01/01/2020"})
-    assert "Aucun courrier" in empty.content.decode()
+    assert f'href="{export.get_absolute_url()}"' in bob_client.get(url).content.decode()  # listed under the form
+
+
+def test_a_day_without_letters_is_said_at_once_and_asks_no_worker(bob_client, birth_case):
+    response = bob_client.post(
+        reverse("backoffice:letters_print"), {"department": birth_case.department_id, "day": "01/01/2020"}
+    )
+    assert response.status_code == 200 and "Aucun courrier" in response.content.decode()
+    assert not Export.objects.exists()
+
+
+def test_the_page_of_the_days_letters_being_merged_polls_and_offers_a_refresh_link(bob_client, bob, birth_case):
+    export = Export.objects.create(
+        owner=bob,
+        kind="letters",
+        format="pdf",
+        department=birth_case.department,
+        day=timezone.localdate(),
+        state="running",
+        rows_done=10,
+        rows_total=40,
+    )
+    page = bob_client.get(export.get_absolute_url()).content.decode()
+    assert 'data-hx-trigger="every 3s"' in page and 'max="40"' in page and 'value="10"' in page
+    assert "Courriers fusionnés" in page and f'<a href="{export.get_absolute_url()}">Actualiser</a>' in page
+    assert "/telecharger/" not in page
+
+
+def test_only_the_agent_who_asked_downloads_the_days_letters_and_only_while_in_the_department(
+    bob_client, bob, carol, birth_case, information, django_capture_on_commit_callbacks
+):
+    _sent_letters(birth_case, information, bob, django_capture_on_commit_callbacks, count=1)
+    _ask_print(bob_client, birth_case, django_capture_on_commit_callbacks)
+    export = Export.objects.get()
+    download = reverse("backoffice:export_download", args=[export.pk])
+    response = bob_client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    bob_client.force_login(carol)
+    assert bob_client.get(export.get_absolute_url()).status_code == 404
+    assert bob_client.get(download).status_code == 404
+    bob_client.force_login(bob)
+    Membership.objects.filter(user=bob, department=birth_case.department).delete()  # bob leaves État civil
+    assert bob_client.get(export.get_absolute_url()).status_code == 404
+    assert bob_client.get(download).status_code == 404
+
+
+def test_an_agent_cannot_ask_for_the_letters_of_a_department_not_theirs(
+    carol_client, birth_case, information, bob, django_capture_on_commit_callbacks
+):
+    _sent_letters(birth_case, information, bob, django_capture_on_commit_callbacks, count=1)
+    response = _ask_print(carol_client, birth_case, django_capture_on_commit_callbacks)
+    assert response.status_code == 200 and not Export.objects.exists()
+
+
+def test_the_days_letters_of_an_agent_who_left_the_department_meanwhile_are_not_merged(bob, birth_case):
+    from backoffice import exports
+
+    export = exports.letters_export_create(owner=bob, department=birth_case.department, day=timezone.localdate())
+    Membership.objects.filter(user=bob, department=birth_case.department).delete()
+    exports.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.state == "failed" and not export.file

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice import exports, services
-from backoffice.models import Export
+from backoffice.models import EXPORT_ATTEMPTS, Export
 from tests.backoffice.conftest import BIRTH, submit
 from tests.factories import MembershipFactory
 
@@ -247,7 +247,7 @@ def test_a_long_list_is_written_by_a_worker_then_downloaded_from_its_page(
 def test_the_page_of_an_export_being_written_shows_its_progress_and_polls(bob_client, bob):
     export = Export.objects.create(owner=bob, format="xlsx", state="running", rows_done=1500, rows_total=6000)
     page = bob_client.get(export.get_absolute_url()).content.decode()
-    assert 'max="6000"' in page and 'value="1500"' in page and 'hx-trigger="every 3s"' in page
+    assert 'max="6000"' in page and 'value="1500"' in page and 'data-hx-trigger="every 3s"' in page
     assert "/telecharger/" not in page
 
 
@@ -319,3 +319,33 @@ def test_the_export_query_count_does_not_grow_with_the_rows(
         submit(alice, teleservices["acte-de-naissance"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         _content(_export(bob_client, "xlsx"))
+
+
+def test_an_export_being_written_by_a_worker_is_left_alone_by_a_second_delivery_of_its_task(bob, birth_case):
+    """A task delivered twice (the sweeper queued it while the first waited in a busy queue, or the broker handed it
+    again) writes the file once: the second finds the export running and does nothing."""
+    export = exports.export_create(owner=bob, format="csv", query="")
+    Export.objects.filter(pk=export.pk).update(state="running", started_at=timezone.now(), attempts=1, rows_done=40)
+    assert exports.export_run(export_id=export.pk) is None
+    export.refresh_from_db()
+    assert (export.state, export.rows_done, export.attempts, export.file.name) == ("running", 40, 1, "")
+
+
+def test_an_export_whose_worker_died_is_written_again_once_its_time_limit_has_passed(bob, birth_case, settings):
+    export = exports.export_create(owner=bob, format="csv", query="")
+    died = timezone.now() - exports.EXPORT_STALL - datetime.timedelta(seconds=1)
+    Export.objects.filter(pk=export.pk).update(state="running", started_at=died, attempts=1)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert exports.exports_run_stale(now=timezone.now()) == 1  # the sweeper queues it again
+    export.refresh_from_db()
+    assert (export.state, export.rows_done, export.attempts) == ("done", 1, 2)
+
+
+def test_an_export_whose_worker_died_too_often_fails_instead_of_being_tried_forever(bob, birth_case):
+    export = exports.export_create(owner=bob, format="csv", query="")
+    died = timezone.now() - exports.EXPORT_STALL - datetime.timedelta(seconds=1)
+    Export.objects.filter(pk=export.pk).update(state="running", started_at=died, attempts=EXPORT_ATTEMPTS)
+    assert exports.export_run(export_id=export.pk) is None
+    assert exports.exports_run_stale(now=timezone.now()) == 0
+    export.refresh_from_db()
+    assert export.state == "failed" and export.finished_at is not None

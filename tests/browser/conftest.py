@@ -1,4 +1,5 @@
-"""Browser tests: Debian's Chromium driven by Playwright, axe-core on every page, no console error allowed."""
+"""Browser tests: Debian's Chromium driven by Playwright, axe-core on every page, no console error allowed, and every
+HTML document the browser receives (pages and htmx partials) valid for the Nu HTML Checker (tests/browser/html.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser.html import DocumentCollector, HtmlChecker, assert_valid_html
 from tests.conftest import TOTP_SECRET
 from tests.factories import PASSWORD
 
@@ -36,15 +38,28 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def html_checker() -> Iterator[HtmlChecker]:
+    """The Nu HTML Checker of this test process (each xdist worker has its own), started once, in the background."""
+    checker = HtmlChecker()
+    yield checker
+    checker.close()
+
+
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
+def page(browser: Browser, live_server, html_checker: HtmlChecker) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    collector = DocumentCollector(context)
     page = context.new_page()
     page.console_errors = []  # type: ignore[attr-defined]
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     yield page
-    context.close()
+    try:
+        documents = collector.documents()
+    finally:
+        context.close()
     assert page.console_errors == [], page.console_errors  # type: ignore[attr-defined]
+    assert_valid_html(html_checker, documents)
 
 
 def assert_accessible(page: Page) -> None:

@@ -85,3 +85,16 @@ def test_the_upload_field_announces_accepted_types(alice_client, report_page):
     page = alice_client.get(url).content.decode()
     assert 'accept="image/jpeg,image/png,.jpg,.jpeg,.png"' in page
     assert "Fichiers acceptés : JPEG, PNG, jusqu&#x27;à 8 Mo." in page
+
+
+def test_a_request_whose_optional_file_was_left_out_is_reviewed_and_submitted(alice_client, report_page):
+    case, url = report_page
+    response = alice_client.post(
+        url, {"action": "continue", "categorie": "proprete", "localisation": "Place du marché"}
+    )
+    assert response.status_code == 302
+    review = alice_client.get(response["Location"])
+    assert review.status_code == 200 and "Place du marché" in review.content.decode()
+    assert alice_client.post(response["Location"]).status_code == 302
+    case.refresh_from_db()
+    assert case.submitted_at is not None and case.data["photo"] is None

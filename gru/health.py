@@ -1,0 +1,199 @@
+"""Readiness (/readyz): can the portal do its work? Every service a request or a background job needs is asked, at
+once, through django-health-check's checks: its own for the database, the cache, the broker, a Celery worker and the
+private file storage, ours for Celery beat and the antivirus.
+
+/healthz stays the cheap liveness check (the process and its database and Redis answer); /readyz takes longer, up to
+READYZ_WORKER_TIMEOUT seconds when no worker answers. The endpoint is public, for a load balancer or a container's
+health check: it answers one word per dependency from a fixed list, never an error's text, a host name or a version,
+which go to the logs (django-health-check logs each failure).
+
+Beat's heartbeat: HeartbeatScheduler, the scheduler `celery beat` uses (CELERY_BEAT_SCHEDULER), writes the time in the
+cache each time the broker takes one of its jobs. The schedule has a job every minute, so a heartbeat older than
+READYZ_SCHEDULER_MAX_AGE seconds means beat is down, stuck or cut off from the broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from celery.beat import PersistentScheduler, ScheduleEntry
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from health_check.base import HealthCheck, HealthCheckResult
+from health_check.checks import Cache, Database, Storage
+from health_check.contrib.celery import Ping
+from health_check.contrib.redis import Redis
+from health_check.exceptions import ServiceUnavailable
+from kombu.exceptions import OperationalError
+from redis.asyncio import Redis as AsyncRedis
+from redis.exceptions import RedisError
+
+from gru.celery import app as celery_app
+from vault import antivirus
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_KEY = "readyz:beat-heartbeat"
+# Seconds for the broker and clamd to answer each request of a check: a service that slow is not ready.
+PROBE_TIMEOUT = 2
+# The words of /readyz, the only ones it ever says about a dependency.
+OK, FAILED, STALE, DISABLED = "ok", "failed", "stale", "disabled"
+
+
+class Stale(ServiceUnavailable):
+    """The service answers, with something too old: beat's last job, the antivirus's signatures."""
+
+    message_type = "Stale"
+
+
+def beat_heartbeat_record(*, at: float | None = None, keep_existing: bool = False) -> None:
+    """Write that beat is doing its work (at `at`, seconds since the epoch; now by default). Never raises: beat goes
+    on scheduling with the cache down (the check then fails, reading it)."""
+    value = time.time() if at is None else at
+    try:
+        if keep_existing:
+            cache.add(HEARTBEAT_KEY, value, timeout=None)
+        else:
+            cache.set(HEARTBEAT_KEY, value, timeout=None)
+    except (RedisError, OSError):
+        logger.warning("Beat's heartbeat was not recorded: the cache does not answer.", exc_info=True)
+
+
+def beat_heartbeat() -> float | None:
+    """When beat last recorded its heartbeat (seconds since the epoch), if ever."""
+    return cache.get(HEARTBEAT_KEY)
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """Celery's default scheduler (the schedule in a file of --schedule), recording beat's heartbeat."""
+
+    def setup_schedule(self) -> None:
+        super().setup_schedule()
+        # A first heartbeat when there is none (first start, cache emptied): beat has READYZ_SCHEDULER_MAX_AGE to send
+        # its first job. Never over an older one, so that a beat restarting in a loop without sending a job goes stale.
+        beat_heartbeat_record(keep_existing=True)
+
+    def apply_async(self, entry: ScheduleEntry, producer: Any = None, advance: bool = True, **kwargs: Any) -> Any:
+        result = super().apply_async(entry, producer=producer, advance=advance, **kwargs)
+        beat_heartbeat_record()  # the broker took the job: super() raises otherwise
+        return result
+
+
+@dataclasses.dataclass
+class Scheduler(HealthCheck):
+    """Celery beat had a job taken by the broker less than `max_age` ago."""
+
+    max_age: datetime.timedelta = datetime.timedelta(minutes=3)
+
+    def run(self) -> None:
+        try:
+            heartbeat = beat_heartbeat()
+        except (RedisError, OSError) as error:
+            raise ServiceUnavailable("The cache holding beat's heartbeat does not answer.") from error
+        if heartbeat is None or time.time() - heartbeat > self.max_age.total_seconds():
+            raise Stale(f"Beat has had no job taken for more than {self.max_age}.")
+
+
+@dataclasses.dataclass
+class Worker(Ping):
+    """django-health-check's ping of the Celery workers, once the broker answers: the ping publishes through the app's
+    pool of connections, retrying forever while the broker is down, which would leave a thread behind at each request.
+    """
+
+    def run(self) -> None:
+        try:
+            with self.app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, interval_start=0, timeout=PROBE_TIMEOUT)
+        except (OperationalError, OSError) as error:
+            raise ServiceUnavailable("The broker does not answer.") from error
+        super().run()
+
+
+def signatures_fresh(
+    published: datetime.datetime | None, *, now: datetime.datetime, max_age: datetime.timedelta
+) -> bool:
+    """Whether signatures of that date are recent enough; without a date, they are not (fail closed). A date in the
+    future (clocks apart) counts as fresh."""
+    return published is not None and now - published < max_age
+
+
+@dataclasses.dataclass
+class Antivirus(HealthCheck):
+    """clamd answers PING, and its signature database is less than `max_age` old (freshclam updates it several times a
+    day: two days old, the updates are failing)."""
+
+    max_age: datetime.timedelta = datetime.timedelta(hours=48)
+    timeout: datetime.timedelta = dataclasses.field(default=datetime.timedelta(seconds=2 * PROBE_TIMEOUT), repr=False)
+
+    def run(self) -> None:
+        if not antivirus.ping(timeout=PROBE_TIMEOUT):
+            raise ServiceUnavailable("clamd does not answer PING.")
+        try:
+            published = antivirus.signatures_date(antivirus.version(timeout=PROBE_TIMEOUT))
+        except antivirus.AntivirusUnavailable as error:
+            raise ServiceUnavailable("clamd does not answer VERSION.") from error
+        if not signatures_fresh(published, now=timezone.now(), max_age=self.max_age):
+            raise Stale(f"clamd's signatures are older than {self.max_age}, or undated.")
+
+
+def _broker_client() -> AsyncRedis:
+    """A client of the Celery broker, Redis, with short timeouts: an unreachable broker fails the check at once."""
+    return AsyncRedis.from_url(
+        celery_app.conf.broker_url, socket_connect_timeout=PROBE_TIMEOUT, socket_timeout=PROBE_TIMEOUT
+    )
+
+
+def readiness_checks() -> dict[str, HealthCheck | None]:
+    """The checks, by the name /readyz reports them under; None for a dependency this deployment goes without."""
+    return {
+        "database": Database(),  # SELECT 1: nothing written
+        "cache": Cache(),  # a key of its own, expiring in seconds
+        "broker": Redis(client_factory=_broker_client),
+        # The first worker to answer is enough (limit), instead of waiting the whole timeout for others.
+        "worker": Worker(app=celery_app, timeout=datetime.timedelta(seconds=settings.READYZ_WORKER_TIMEOUT), limit=1),
+        "scheduler": Scheduler(max_age=datetime.timedelta(seconds=settings.READYZ_SCHEDULER_MAX_AGE)),
+        "antivirus": Antivirus(max_age=datetime.timedelta(hours=settings.READYZ_SIGNATURES_MAX_HOURS))
+        if settings.CLAMAV_ENABLED
+        else None,
+        "storage": Storage(alias="private"),  # citizens' files: a small file written, read back and deleted
+    }
+
+
+def _word(result: HealthCheckResult) -> str:
+    if result.error is None:
+        return OK
+    return STALE if isinstance(result.error, Stale) else FAILED
+
+
+async def readiness(checks: dict[str, HealthCheck | None]) -> dict[str, str]:
+    """Run the checks at once (the slow ones in threads), each within its own time limit: a word for each."""
+    required = {name: check for name, check in checks.items() if check is not None}
+    executor = ThreadPoolExecutor(max_workers=len(required), thread_name_prefix="readyz")
+    try:
+        results = await asyncio.gather(*(check.get_result(executor) for check in required.values()))
+    finally:
+        # A check past its time limit is already reported failed: the answer does not wait for its thread to give up.
+        executor.shutdown(wait=False, cancel_futures=True)
+    words = dict(zip(required, map(_word, results), strict=True))
+    return {name: words.get(name, DISABLED) for name in checks}
+
+
+@require_GET
+@never_cache
+async def readyz(request: HttpRequest) -> JsonResponse:
+    """200 when every required dependency is ready, 503 naming those that are not."""
+    checks = await readiness(readiness_checks())
+    failed = [name for name, word in checks.items() if word not in (OK, DISABLED)]
+    return JsonResponse(
+        {"status": FAILED if failed else OK, "checks": checks, "failed": failed}, status=503 if failed else 200
+    )
