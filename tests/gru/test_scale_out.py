@@ -3,11 +3,13 @@ attachment, a letter with the collectivité's logo, an export and the day's lett
 and two real web servers on one database serve one citizen, whose draft saved through one is submitted through the
 other with the same session cookie (sessions live in the database, read through the shared Redis cache)."""
 
+import logging
 import os
 import re
 import subprocess
 import sys
 
+import boto3
 import pytest
 import requests
 from django.contrib.auth.hashers import make_password
@@ -16,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from moto.server import ThreadedMotoServer
 
 from backoffice import exports
 from backoffice.models import Export
@@ -23,23 +26,42 @@ from letters.models import Kind, Letter, LetterTemplate
 from teleservices.models import Case
 from tests.backoffice.conftest import submit
 from tests.factories import PASSWORD
+from tests.servers import free_port
 from tests.teleservices.conftest import png_bytes
-from tests.vault.test_s3_storage import BUCKET, s3_endpoint  # noqa: F401 (fixture)
 from tests.web_processes import database_url, portal_environment, web_process
 from vault.models import StoredFile
 
 REPORT = {"action": "continue", "categorie": "proprete", "localisation": "Place du marché"}
+# A bucket of this module's own: moto keeps its buckets in the process, shared by every moto server of the test run.
+BUCKET = "gru-scale-out"
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "eu-west-3"}
+
+
+@pytest.fixture(scope="module")
+def s3_bucket():
+    """moto's S3 server on a free port, with an empty bucket, both gone at the end."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per request otherwise
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    client = boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS)
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": CREDENTIALS["region_name"]})
+    yield endpoint, client
+    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+        client.delete_object(Bucket=BUCKET, Key=item["Key"])
+    client.delete_bucket(Bucket=BUCKET)
+    server.stop()
 
 
 @pytest.fixture
-def s3_only(settings, s3_endpoint, tmp_path):  # noqa: F811 (the fixture imported above)
+def s3_only(settings, s3_bucket, tmp_path):
     """The settings of PRIVATE_STORAGE=s3: citizens' files and media in the bucket; the local directories the
     settings still name must stay untouched."""
-    import boto3
-
+    endpoint, client = s3_bucket
     options = {
         "bucket_name": BUCKET,
-        "endpoint_url": s3_endpoint,
+        "endpoint_url": endpoint,
         "region_name": "eu-west-3",
         "access_key": "testing",
         "secret_key": "testing",
@@ -53,7 +75,6 @@ def s3_only(settings, s3_endpoint, tmp_path):  # noqa: F811 (the fixture importe
         "default": {"BACKEND": backend, "OPTIONS": {**options, "location": "media"}},
     }
     settings.PRIVATE_ROOT = str(tmp_path / "private")
-    client = boto3.client("s3", endpoint_url=s3_endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
     return lambda: {item["Key"] for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
 
 
