@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from tests.servers import free_port, wait_for
+from tests.servers import free_port, stop, wait_for
 
 # Seconds for gunicorn to load Django and the whole project (several on a busy machine).
 WEB_STARTUP_TIMEOUT = 60
@@ -77,9 +77,4 @@ def web_process(*, environment: dict[str, str], log: Path) -> Iterator[str]:
             raise AssertionError(f"gunicorn stopped: {log.read_text(errors='replace')[-3000:]}")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
