@@ -30,8 +30,10 @@ AXE_OPTIONS = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test module: Playwright's sync API marks its event loop as running in the test's thread for as
+    long as it is open, which would make every later `asyncio.run` of the process (pyHanko signs with one) fail."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
