@@ -33,7 +33,8 @@ RUN python manage.py compilemessages -v 0 --ignore='node_modules/*' --ignore='.v
     && mkdir -p /data/media /data/private && chown -R gru:gru /data
 USER gru
 EXPOSE 8000
-# Ready: the database, Redis, a worker, beat, the antivirus and the file storage answer (see /readyz).
+# Alive: the process, its database and Redis answer (/healthz). /readyz, which also asks a worker, beat, the antivirus
+# and the storage, is for alerts and releases: a stopped beat must not make every web container unhealthy.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s \
-    CMD curl -fsS -H "X-Forwarded-Proto: https" http://127.0.0.1:8000/readyz >/dev/null || exit 1
+    CMD curl -fsS -H "X-Forwarded-Proto: https" http://127.0.0.1:8000/healthz >/dev/null || exit 1
 CMD ["sh", "-c", "gunicorn gru.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3}"]

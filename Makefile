@@ -90,7 +90,7 @@ postgres-connections:
 lint: install-dev
 	$(UV) lock --check --quiet
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) bin/check-deploy
+	PY=$(PY) bin/check-deploy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint templates --check

@@ -3,9 +3,11 @@ once, through django-health-check's checks: its own for the database, the cache,
 private file storage, ours for Celery beat and the antivirus.
 
 /healthz stays the cheap liveness check (the process and its database and Redis answer); /readyz takes longer, up to
-READYZ_WORKER_TIMEOUT seconds when no worker answers. The endpoint is public, for a load balancer or a container's
-health check: it answers one word per dependency from a fixed list, never an error's text, a host name or a version,
-which go to the logs (django-health-check logs each failure).
+READYZ_WORKER_TIMEOUT seconds when no worker answers. `/readyz?check=worker` (the parameter repeated as needed) asks
+only the named dependencies: the health check of the worker's container, or beat's (`check=scheduler`), is about it.
+The endpoint is public, for a load balancer or a container's health check: it answers one word per dependency from
+a fixed list, never an error's text, a host name or a version, which go to the logs (django-health-check logs
+each failure).
 
 Beat's heartbeat: HeartbeatScheduler, the scheduler `celery beat` uses (CELERY_BEAT_SCHEDULER), writes the time in the
 cache each time the broker takes one of its jobs. The schedule has a job every minute, so a heartbeat older than
@@ -25,7 +27,7 @@ from typing import Any
 from celery.beat import PersistentScheduler, ScheduleEntry
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -190,10 +192,15 @@ async def readiness(checks: dict[str, HealthCheck | None]) -> dict[str, str]:
 
 @require_GET
 @never_cache
-async def readyz(request: HttpRequest) -> JsonResponse:
-    """200 when every required dependency is ready, 503 naming those that are not."""
-    checks = await readiness(readiness_checks())
-    failed = [name for name, word in checks.items() if word not in (OK, DISABLED)]
+async def readyz(request: HttpRequest) -> JsonResponse | HttpResponseBadRequest:
+    """200 when every required dependency (or every one named by `check`) is ready, 503 naming those that are not."""
+    checks = readiness_checks()
+    if names := request.GET.getlist("check"):
+        if not set(names) <= set(checks):
+            return HttpResponseBadRequest(f"check: one or more of {', '.join(checks)}", content_type="text/plain")
+        checks = {name: check for name, check in checks.items() if name in names}
+    words = await readiness(checks)
+    failed = [name for name, word in words.items() if word not in (OK, DISABLED)]
     return JsonResponse(
-        {"status": FAILED if failed else OK, "checks": checks, "failed": failed}, status=503 if failed else 200
+        {"status": FAILED if failed else OK, "checks": words, "failed": failed}, status=503 if failed else 200
     )

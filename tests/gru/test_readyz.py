@@ -254,3 +254,23 @@ def test_signatures_are_fresh_for_less_than_the_limit_and_never_without_a_date()
     assert not signatures_fresh(now - limit, now=now, max_age=limit)
     assert signatures_fresh(now + datetime.timedelta(hours=1), now=now, max_age=limit)  # clocks a little apart
     assert not signatures_fresh(None, now=now, max_age=limit)
+
+
+def test_readyz_asked_about_the_scheduler_only_answers_for_it_and_refuses_an_unknown_check(client, running, settings):
+    settings.CLAMAV_SOCKET = "/nonexistent/clamd.sock"  # the antivirus is down: not asked, it does not count
+    beat_heartbeat_record()
+
+    response = client.get("/readyz?check=scheduler")
+    assert (response.status_code, response.json()) == (
+        200,
+        {"status": "ok", "checks": {"scheduler": "ok"}, "failed": []},
+    )
+
+    beat_heartbeat_record(at=time.time() - 600)
+    response = client.get("/readyz", {"check": ["scheduler", "worker"]})
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"worker": "ok", "scheduler": "stale"}
+
+    response = client.get("/readyz?check=sheduler")
+    assert response.status_code == 400
+    assert "scheduler" in response.content.decode()
