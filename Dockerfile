@@ -33,8 +33,10 @@ RUN python manage.py compilemessages -v 0 --ignore='node_modules/*' --ignore='.v
     && mkdir -p /data/media /data/private && chown -R gru:gru /data
 USER gru
 EXPOSE 8000
-# Alive: the process, its database and Redis answer (/healthz). /readyz, which also asks a worker, beat, the antivirus
-# and the storage, is for alerts and releases: a stopped beat must not make every web container unhealthy.
+# Ready to serve requests: the database, Redis (cache and broker) and the file storage answer. Not the worker, beat or
+# the antivirus, which /readyz asks too (for alerts and releases): a stopped beat must not take every web container
+# out of the pool.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s \
-    CMD curl -fsS -H "X-Forwarded-Proto: https" http://127.0.0.1:8000/healthz >/dev/null || exit 1
+    CMD curl -fsS -H "X-Forwarded-Proto: https" \
+        "http://127.0.0.1:8000/readyz?check=database&check=cache&check=broker&check=storage" >/dev/null || exit 1
 CMD ["sh", "-c", "gunicorn gru.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3}"]
