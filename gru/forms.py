@@ -21,6 +21,10 @@ class _HtmlTypedValue:
 
     value_pattern: re.Pattern[str]
     value_type: type[datetime.date | datetime.time]
+    html_format: str  # how a date or time object is written into the input
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=self.html_format)  # type: ignore[call-arg]
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, str):
@@ -36,24 +40,18 @@ class HtmlDateInput(_HtmlTypedValue, forms.DateInput):
     input_type = "date"
     value_pattern = re.compile(r"\d{4}-\d{2}-\d{2}")
     value_type = datetime.date
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+    html_format = "%Y-%m-%d"
 
 
 class HtmlTimeInput(_HtmlTypedValue, forms.TimeInput):
     input_type = "time"
     value_pattern = re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?")
     value_type = datetime.time
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%H:%M")
+    html_format = "%H:%M"
 
 
 class HtmlDateTimeInput(_HtmlTypedValue, forms.DateTimeInput):
     input_type = "datetime-local"
     value_pattern = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?")
     value_type = datetime.datetime
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+    html_format = "%Y-%m-%dT%H:%M"
