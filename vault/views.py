@@ -48,14 +48,12 @@ def file(request: HttpRequest, public_id: str) -> FileResponse:
     Downloaded (`Content-Disposition: attachment`), unless a preview is asked (`?apercu=1`, how the back office shows
     a PDF or an image inside its own page, same origin only) of a type browsers show without running it."""
     user = request.user
-    cases = Case.objects.filter(
-        Q(pk__in=Case.objects.visible_to_citizen(user).values("pk"))
-        | Q(pk__in=cases_visible_to(user).values("pk"))
-        | Q(pk__in=Case.objects.filed_by_agent(user).values("pk"))
-    )
-    stored = StoredFile.objects.visible_to(user, cases).filter(public_id=public_id).first() or _document_page(
-        user, public_id
-    )
+    applied = Case.objects.visible_to_citizen(user).values("pk")
+    instructed = Case.objects.filter(
+        Q(pk__in=cases_visible_to(user).values("pk")) | Q(pk__in=Case.objects.filed_by_agent(user).values("pk"))
+    ).values("pk")
+    visible = StoredFile.objects.visible_to(user, applied=applied, instructed=instructed)
+    stored = visible.filter(public_id=public_id).first() or _document_page(user, public_id)
     if stored is None:
         raise Http404
     if not stored.is_available:
