@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -224,11 +224,16 @@ def export_filename(format: str, moment: datetime.datetime) -> str:
 class ExportQuerySet(models.QuerySet["Export"]):
     def owned_by(self, user: Any) -> ExportQuerySet:
         """An export is its owner's only: nobody else sees its page or its file; the day's letters of a department,
-        only while they are a member of it."""
+        only while they are a member of it; a list of cases, only if they have left no department since they asked for
+        it (it holds that department's cases). Read from the memberships' history, whoever removed them, however."""
         if not user.is_authenticated:
             return self.none()
         departments = Membership.objects.filter(user=user).values("department_id")
-        return self.filter(owner=user).filter(Q(kind=Export.Kind.CASES) | Q(department__in=departments))
+        left_since = Membership.history.filter(
+            user_id=user.pk, history_type="-", history_date__gte=OuterRef("created_at")
+        )
+        cases = Q(kind=Export.Kind.CASES) & ~Exists(left_since)
+        return self.filter(owner=user).filter(cases | Q(department__in=departments))
 
     def expired(self, now: datetime.datetime) -> ExportQuerySet:
         return self.filter(created_at__lt=now - EXPORT_RETENTION)

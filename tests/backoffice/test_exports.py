@@ -349,3 +349,17 @@ def test_an_export_whose_worker_died_too_often_fails_instead_of_being_tried_fore
     assert exports.exports_run_stale(now=timezone.now()) == 0
     export.refresh_from_db()
     assert export.state == "failed" and export.finished_at is not None
+
+
+def test_an_agent_removed_from_a_department_loses_the_exports_they_made_while_a_member(
+    bob_client, bob, birth_case, monkeypatch, django_capture_on_commit_callbacks
+):
+    submit(birth_case.user, birth_case.teleservice)
+    export = _long_export(bob_client, monkeypatch, django_capture_on_commit_callbacks)
+    download = reverse("backoffice:export_download", args=[export.pk])
+    response = bob_client.get(download)
+    assert response.status_code == 200 and _content(response)
+
+    bob.memberships.get(department__slug="enfance").delete()  # as an administrator does it in the admin
+    assert bob_client.get(export.get_absolute_url()).status_code == 404
+    assert bob_client.get(download).status_code == 404
