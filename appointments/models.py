@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -206,6 +207,21 @@ class Agenda(models.Model):
     def clean(self) -> None:
         if self.agent_id and not Membership.objects.filter(user=self.agent_id, department=self.department_id).exists():
             raise ValidationError({"agent": _("This agent does not belong to the agenda's department.")})
+
+    def feed_key_for(self, agent: User) -> str:
+        """The key of the agenda's calendar feed for one agent: their id and a MAC of it under the agenda's secret,
+        so that the feed stops for an agent who leaves the department and, with a new secret, for everyone."""
+        return f"{agent.pk}-{self._feed_mac(str(agent.pk))}"
+
+    def feed_reader(self, key: str) -> bool:
+        """Whether `key` is the feed key of an agent who is, now, a member of the agenda's department."""
+        agent_id, _dash, mac = key.partition("-")
+        if not agent_id.isdigit() or not constant_time_compare(mac, self._feed_mac(agent_id)):
+            return False
+        return Membership.objects.filter(user_id=int(agent_id), department_id=self.department_id).exists()
+
+    def _feed_mac(self, agent_id: str) -> str:
+        return salted_hmac("appointments.agenda-feed", agent_id, secret=self.feed_token, algorithm="sha256").hexdigest()
 
 
 class OpeningRule(models.Model):

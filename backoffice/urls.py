@@ -28,7 +28,7 @@ urlpatterns = [
     path(
         "agendas/<int:pk>/calendrier/nouvelle-adresse/", agendas.agenda_feed_regenerate, name="agenda_feed_regenerate"
     ),
-    path("agendas/flux/<str:token>.ics", agendas.agenda_feed, name="agenda_feed"),
+    path("agendas/<int:pk>/flux/<str:key>.ics", agendas.agenda_feed, name="agenda_feed"),
     path("agendas/<int:pk>/parametres/", agendas.agenda_settings, name="agenda_settings"),
     path("agendas/<int:pk>/parametres/plages/ajouter/", agendas.opening_rule_add, name="opening_rule_add"),
     path("agendas/<int:pk>/parametres/plages/<int:rule_pk>/", agendas.opening_rule_edit, name="opening_rule_edit"),

@@ -1,7 +1,7 @@
 """Agents' agendas: those of their departments, day by day or week by week with their bookings; booking for a citizen
 who phoned or came to the counter; cancelling with a reason (the citizen is told), recording who came; the agenda's
 calendar feed (its address, and a new one when it has leaked), and the feed itself, read by calendar software with
-its secret token and no session; the agenda's settings (opening hours and closures), changed by a manager of its
+an agent's key and no session; the agenda's settings (opening hours and closures), changed by a manager of its
 department or the agent whose agenda it is, and read by the department's other agents."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -240,9 +240,11 @@ def agenda_book_slot(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @agent_required
 def agenda_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    """The address of the agenda's calendar feed, to subscribe to in a calendar application."""
+    """The address of the agenda's calendar feed for this agent, to subscribe to in a calendar application."""
     agenda = _agenda(request, pk)
-    feed_url = settings.SITE_URL + reverse("backoffice:agenda_feed", args=[agenda.feed_token])
+    feed_url = settings.SITE_URL + reverse(
+        "backoffice:agenda_feed", args=[agenda.pk, agenda.feed_key_for(request.user)]
+    )
     return render(request, "appointments/agents/calendar.html", {"agenda": agenda, "feed_url": feed_url})
 
 
@@ -255,10 +257,12 @@ def agenda_feed_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def agenda_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The agenda's appointments as an iCalendar feed, for calendar software: the secret token is the only key (no
-    session); a wrong one is not found."""
-    agenda = get_object_or_404(Agenda, feed_token=token)
+def agenda_feed(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """The agenda's appointments as an iCalendar feed, for calendar software: an agent's key is the only credential
+    (no session), valid while they are a member of the agenda's department; a wrong one is not found."""
+    agenda = get_object_or_404(Agenda, pk=pk)
+    if not agenda.feed_reader(key):
+        raise Http404
     response = HttpResponse(agenda_feed_ics(agenda=agenda), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

@@ -12,6 +12,7 @@ from appointments.models import Agenda, Appointment
 from appointments.services import appointment_book
 from gru.models import Notification
 from tests.appointments.conftest import at, booked, shown, slot
+from tests.factories import MembershipFactory
 
 THURSDAY_NINE = at("2027-03-04", "09:00")
 TAKEN = "This slot has just been booked by someone else: please choose another one."
@@ -37,6 +38,10 @@ def carol_client(client, carol):
 def agenda_url(agenda: Agenda, **query) -> str:
     url = reverse("backoffice:agenda", args=[agenda.pk])
     return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
+
+
+def feed_url(agenda: Agenda, agent) -> str:
+    return reverse("backoffice:agenda_feed", args=[agenda.pk, agenda.feed_key_for(agent)])
 
 
 def book_slot_url(agenda: Agenda, type, start, q: str = "") -> str:
@@ -302,34 +307,53 @@ def test_the_booking_week_costs_the_same_queries_whatever_its_bookings(
 # The calendar feed
 
 
-def test_the_feed_page_gives_its_address_and_a_new_one_on_request(bob_client, client, appointment, town_hall):
+def test_the_feed_page_gives_its_address_and_a_new_one_on_request(bob_client, bob, client, appointment, town_hall):
     page = bob_client.get(reverse("backoffice:agenda_calendar", args=[town_hall.pk])).content.decode()
-    old = reverse("backoffice:agenda_feed", args=[town_hall.feed_token])
+    old = feed_url(town_hall, bob)
     assert old in page
     response = bob_client.post(reverse("backoffice:agenda_feed_regenerate", args=[town_hall.pk]), follow=True)
     assert shown(response, "The calendar feed has a new address: the old one no longer works.")
     town_hall.refresh_from_db()
-    new = reverse("backoffice:agenda_feed", args=[town_hall.feed_token])
+    new = feed_url(town_hall, bob)
     assert new != old and new in response.content.decode()
     client.logout()
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
 
 
-def test_the_feed_is_read_with_its_token_and_no_session(client, appointment, town_hall):
-    response = client.get(reverse("backoffice:agenda_feed", args=[town_hall.feed_token]))
+def test_the_feed_is_read_with_an_agents_key_and_no_session(client, bob, appointment, town_hall):
+    response = client.get(feed_url(town_hall, bob))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert event.decoded("dtstart") == THURSDAY_NINE and "Alice Martin" in str(event["summary"])
 
 
-def test_the_feed_with_a_wrong_token_is_not_found(client, town_hall):
-    assert client.get(reverse("backoffice:agenda_feed", args=["pas-le-bon-jeton"])).status_code == 404
+def test_the_feed_with_a_wrong_key_is_not_found(client, bob, carol, town_hall, annexe):
+    bobs_key = town_hall.feed_key_for(bob)
+    wrong = ["pas-le-bon-jeton", f"{bob.pk}-{'0' * 64}", f"{carol.pk}{bobs_key[len(str(bob.pk)) :]}", "-", ""]
+    for key in wrong:
+        assert client.get(reverse("backoffice:agenda_feed", args=[town_hall.pk, key or "x"])).status_code == 404
+    assert client.get(reverse("backoffice:agenda_feed", args=[annexe.pk, bobs_key])).status_code == 404  # not its
 
 
-def test_the_feed_refuses_a_post_and_regenerating_a_get(client, bob_client, town_hall):
-    assert client.post(reverse("backoffice:agenda_feed", args=[town_hall.feed_token])).status_code == 405
+def test_an_agent_of_another_department_has_no_feed_key_that_works(client, carol, town_hall):
+    assert client.get(feed_url(town_hall, carol)).status_code == 404
+
+
+def test_an_agent_removed_from_the_department_loses_the_feed_at_once_the_others_keep_theirs(
+    client, bob, town_hall, etat_civil
+):
+    colleague = MembershipFactory(department=etat_civil).user
+    bobs, colleagues = feed_url(town_hall, bob), feed_url(town_hall, colleague)
+    assert client.get(bobs).status_code == 200
+    bob.memberships.get(department=etat_civil).delete()
+    assert client.get(bobs).status_code == 404
+    assert client.get(colleagues).status_code == 200
+
+
+def test_the_feed_refuses_a_post_and_regenerating_a_get(client, bob_client, bob, town_hall):
+    assert client.post(feed_url(town_hall, bob)).status_code == 405
     assert bob_client.get(reverse("backoffice:agenda_feed_regenerate", args=[town_hall.pk])).status_code == 405
 
 
