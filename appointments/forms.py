@@ -24,7 +24,7 @@ from appointments.models import (
     opening_rules_overlap_check,
 )
 from appointments.weeks import monday_of, slot_read
-from gru.forms import HtmlDateInput, HtmlDateTimeInput, HtmlTimeInput
+from gru.forms import DayField, HtmlDateInput, HtmlDateTimeInput, HtmlTimeInput
 from portal.models import User
 from teleservices.models import Case
 
@@ -61,7 +61,7 @@ class WeekForm(forms.Form):
     the first week with a free slot."""
 
     lieu = forms.ChoiceField(label=_("Place"), required=False)
-    semaine = forms.DateField(
+    semaine = DayField(
         label=_("Week of"),
         required=False,
         widget=DATE_INPUT,
@@ -142,7 +142,7 @@ class PeriodForm(forms.Form):
     """The day or the week of an agenda an agent looks at (query string); today's day by default."""
 
     DAY, WEEK = "jour", "semaine"
-    date = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
+    date = DayField(label=_("Date"), required=False, widget=DATE_INPUT)
     vue = forms.ChoiceField(
         label=_("View"), choices=[(DAY, _("Day")), (WEEK, _("Week"))], required=False, widget=forms.RadioSelect
     )
@@ -158,7 +158,7 @@ class AgentSlotsForm(forms.Form):
     """The motif an agent books, among those the agenda takes, and the week to look at."""
 
     type = forms.ModelChoiceField(label=_("Appointment type"), queryset=AppointmentType.objects.none())
-    semaine = forms.DateField(label=_("Week of"), required=False, widget=DATE_INPUT)
+    semaine = DayField(label=_("Week of"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args: Any, agenda: Agenda, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

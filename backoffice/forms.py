@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice import access
 from backoffice.models import Export, SavedView, Status, Transition
-from gru.forms import HtmlDateInput
+from gru.forms import HtmlDateInput, NameField
 from gru.models import Department, Membership
 from letters.models import SUBJECT_MAX_LENGTH, LetterTemplate
 from letters.models import Kind as LetterKind
@@ -261,8 +261,8 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect,
         empty_label=_("Someone without an account: their details below"),
     )
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    first_name = NameField(label=_("First name"), max_length=150, required=False)
+    last_name = NameField(label=_("Family name"), max_length=150, required=False)
     email = forms.EmailField(
         label=_("Email address"),
         required=False,

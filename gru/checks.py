@@ -1,19 +1,46 @@
-"""System checks of our own, run by `manage.py check --deploy`."""
+"""System checks of our own, run by `manage.py check` (with --deploy, the deploy ones too), runserver, and the start of
+the web and worker processes (refuse_unsafe_start)."""
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register, run_checks
+from django.core.exceptions import ImproperlyConfigured
 
-DEVELOPMENT_KEY_PREFIX = "dev-only-"
+# Keys anyone can read, long enough to pass for random: the placeholder of .env.example, and the prefixes of our
+# development default (gru/settings.py) and of the keys `django-admin startproject` writes.
+EXAMPLE_SECRET_KEYS = {"replace-with-the-output-of-the-command-above-this-placeholder-is-refused"}
+INSECURE_SECRET_KEY_PREFIXES = ("dev-only-", "django-insecure-")
+SECRET_KEY_MIN_LENGTH = 50
 
 
-@register(Tags.security, deploy=True)
-def check_secret_key_is_not_the_development_one(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    if settings.SECRET_KEY.startswith(DEVELOPMENT_KEY_PREFIX):
-        return [Error("SECRET_KEY is the development default: set a long random SECRET_KEY.", id="gru.E001")]
-    return []
+@register(Tags.security)
+def check_secret_key_is_strong(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """With DEBUG off, SECRET_KEY signs sessions, CSRF and password-reset tokens: a missing, short or published one lets
+    anyone forge them. Not only with --deploy: the web and worker processes refuse to start (refuse_unsafe_start)."""
+    if settings.DEBUG or not _secret_key_is_weak(_secret_key()):
+        return []
+    return [
+        Error(
+            f"SECRET_KEY is missing, shorter than {SECRET_KEY_MIN_LENGTH} characters or a published example.",
+            hint='Set SECRET_KEY to `python -c "import secrets; print(secrets.token_urlsafe(64))"` (.env.example).',
+            id="gru.E001",
+        )
+    ]
+
+
+def _secret_key() -> str:
+    """SECRET_KEY, or "" when it is empty (Django refuses to give an empty one)."""
+    try:
+        return str(settings.SECRET_KEY)
+    except ImproperlyConfigured:
+        return ""
+
+
+def _secret_key_is_weak(key: str) -> bool:
+    return (
+        len(key) < SECRET_KEY_MIN_LENGTH or key in EXAMPLE_SECRET_KEYS or key.startswith(INSECURE_SECRET_KEY_PREFIXES)
+    )
 
 
 @register(Tags.security, deploy=True)
@@ -26,26 +53,19 @@ def check_sms_provider_is_configured(app_configs: Any, **kwargs: Any) -> list[Ch
     return []
 
 
-def _key_derived_from_secret_key() -> dict[str, bytes]:
-    """What FILE_ENCRYPTION_KEYS falls back on when it is not set (gru/settings.py)."""
-    return {"dev": hashlib.sha256(f"file-encryption:{settings.SECRET_KEY}".encode()).digest()}
-
-
-@register(Tags.security, deploy=True)
+@register(Tags.security)
 def check_file_encryption_keys_are_set(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    """Files encrypted with a key derived from SECRET_KEY would all become unreadable the day SECRET_KEY changes (as
-    it must after a leak). A warning, not an error: a portal already running has files under that key, which a
-    hurried new key alone would lose; the hint says how to move them."""
-    if settings.DEBUG or settings.FILE_ENCRYPTION_KEYS != _key_derived_from_secret_key():
+    """Without FILE_ENCRYPTION_KEYS, citizens' files would be encrypted with the published development key
+    (gru/settings.py): a copy of the storage or of a backup would reveal them."""
+    if settings.DEBUG or settings.FILE_ENCRYPTION_DEVELOPMENT_KEY not in settings.FILE_ENCRYPTION_KEYS.values():
         return []
     return [
-        Warning(
-            "FILE_ENCRYPTION_KEYS is not set: citizens' files are encrypted with a key derived from SECRET_KEY, so "
-            "changing SECRET_KEY would make every stored file unreadable.",
-            hint="Set FILE_ENCRYPTION_KEYS to a new key (see .env.example). Files already stored: give the current "
-            "key second, as dev:<urlsafe base64 of sha256('file-encryption:' + SECRET_KEY)>, run "
-            "`manage.py files_reencrypt`, then drop it.",
-            id="gru.W001",
+        Error(
+            "FILE_ENCRYPTION_KEYS is not set, or holds the published development key.",
+            hint="Set FILE_ENCRYPTION_KEYS to id:key pairs, newest first (.env.example). Files stored while the key "
+            "derived from SECRET_KEY: give it second, as dev:<urlsafe base64 of sha256('file-encryption:' + "
+            "SECRET_KEY)>, run `manage.py files_reencrypt`, then drop it.",
+            id="gru.E003",
         )
     ]
 
@@ -63,3 +83,11 @@ def check_letters_signing_certificate_is_set(app_configs: Any, **kwargs: Any) ->
             id="gru.W002",
         )
     ]
+
+
+def refuse_unsafe_start() -> None:
+    """Raise ImproperlyConfigured, naming each error, when a security check fails: gunicorn (gru/wsgi.py) and the
+    Celery worker (gru/celery.py) call it as they start, as runserver and `manage.py check` already do."""
+    errors = [message for message in run_checks(tags=[Tags.security]) if message.is_serious()]
+    if errors:
+        raise ImproperlyConfigured("Unsafe settings:\n" + "\n".join(str(error) for error in errors))

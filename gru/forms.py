@@ -1,12 +1,16 @@
-"""Form rendering shared by every page: one field template with label, hint, errors and aria-describedby; and the
-widgets of HTML's date, time and local date-and-time inputs."""
+"""Form rendering shared by every page: one field template with label, hint, errors and aria-describedby; the
+widgets of HTML's date, time and local date-and-time inputs; the fields for a person's name and a day to show."""
 
 import datetime
 import re
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from gru.validators import validate_one_line
 
 
 class GruFormRenderer(TemplatesSetting):
@@ -55,3 +59,27 @@ class HtmlDateTimeInput(_HtmlTypedValue, forms.DateTimeInput):
     value_pattern = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?")
     value_type = datetime.datetime
     html_format = "%Y-%m-%dT%H:%M"
+
+
+# The days a page may be asked to show: far beyond any appointment or request, near enough that the weeks and months
+# around them stay within the years Python's dates hold (1 to 9999).
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2999, 12, 31)
+DAY_OUT_OF_RANGE = _("Enter a date between 1900 and 2999.")
+
+
+class DayField(forms.DateField):
+    """A day to show (a week of slots, an agenda's day), entered in an HTML date input: a day out of range is a form
+    error, never a date the page's arithmetic cannot hold."""
+
+    widget = HtmlDateInput
+    default_validators = [
+        MinValueValidator(EARLIEST_DAY, message=DAY_OUT_OF_RANGE),
+        MaxValueValidator(LATEST_DAY, message=DAY_OUT_OF_RANGE),
+    ]
+
+
+class NameField(forms.CharField):
+    """A person's first or family name: one line, since it reaches emails' subjects and headers, exports and letters."""
+
+    default_validators = [validate_one_line]

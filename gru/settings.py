@@ -5,7 +5,6 @@ Defaults work for local development on a machine with PostgreSQL and Redis; prod
 """
 
 import base64
-import hashlib
 import ipaddress
 import os
 import warnings
@@ -30,12 +29,16 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+# The default suits development and the tests only: with DEBUG off, no process starts with it (gru/checks.py).
 SECRET_KEY = env("SECRET_KEY", default="dev-only-secret-key-change-me-in-production-0123456789abcdef")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # AGPL section 13: users of the portal are offered its source code (the footer links here).
 SOURCE_CODE_URL = env("SOURCE_CODE_URL", default="")
+# Where to report a vulnerability of this instance (/.well-known/security.txt, RFC 9116; SECURITY.md): mailto: or
+# https: addresses of the collectivité's security contact. None: that page answers 404.
+SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,7 +72,9 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first and last: whole requests are measured
     "gru.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "gru.middleware.SecurityHeadersMiddleware",  # before WhiteNoise: static files carry them too
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gru.middleware.NulByteRefusalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,7 +147,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gru.passwords.StrengthValidator"},  # zxcvbn, with common French passwords
 ]
+# A password reset link lasts an hour and works once (its token is bound to the password it replaces); allauth's
+# reset by key uses Django's token generator, so this timeout (ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED stays False).
+PASSWORD_RESET_TIMEOUT = 3600
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "home"
@@ -150,6 +159,10 @@ LOGOUT_REDIRECT_URL = "home"
 # Sessions live in the database, read through the Redis cache; they end after SESSION_IDLE_MINUTES without activity.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+# Agents' and administrators' sessions (gru.middleware.SessionIdleTimeoutMiddleware): idle time, and whole lifetime
+# from the sign-in whatever the activity. An idle time above SESSION_IDLE_MINUTES is cut short by the cookie's age.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=10)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -246,11 +259,13 @@ if env("PRIVATE_STORAGE", default="local") == "s3":
     }
 # Citizens' files are encrypted at rest (AES-256-GCM): "id:key" pairs, keys of 32 bytes in URL-safe base64, the first
 # one encrypting new files, the others only reading older ones until `manage.py files_reencrypt` has rewritten them.
-# Development falls back on a key derived from SECRET_KEY.
+# Without them (development and the tests), a published key: the one development machines derived from the default
+# SECRET_KEY so far, so their files still open; with DEBUG off, no process starts with it (gru/checks.py).
+FILE_ENCRYPTION_DEVELOPMENT_KEY = base64.urlsafe_b64decode("VEXELdqkP2wdxHNtKJTmixG98xLMsld6ETyUR6V7aII=")
 FILE_ENCRYPTION_KEYS = {
     key_id: base64.urlsafe_b64decode(key)
     for key_id, key in (pair.split(":", 1) for pair in env.list("FILE_ENCRYPTION_KEYS", default=[]))
-} or {"dev": hashlib.sha256(f"file-encryption:{SECRET_KEY}".encode()).digest()}
+} or {"dev": FILE_ENCRYPTION_DEVELOPMENT_KEY}
 # Antivirus: uploads stay in quarantine until ClamAV's daemon finds them clean (a Unix socket, or host and port).
 CLAMAV_ENABLED = env.bool("CLAMAV_ENABLED", default=False)
 CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="/run/clamav/clamd.ctl")
@@ -306,6 +321,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Set by gru.middleware.SecurityHeadersMiddleware: the browser features no page uses, refused to every page and what
+# it embeds (Permissions-Policy; passkeys keep their default, this origin only); and no page, file or static asset
+# loaded by another site (Cross-Origin-Resource-Policy).
+PERMISSIONS_POLICY_REFUSED = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Signing out of a FranceConnect session posts the logout form, whose answer redirects to the provider's end-session
+# endpoint: form-action allows that one origin (scheme://host:port of the issuer), and only when FranceConnect is on.
+_franceconnect_origins = ["/".join(FRANCECONNECT_ISSUER.split("/")[:3])] if FRANCECONNECT_ENABLED else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -314,7 +351,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *_franceconnect_origins],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -14,6 +14,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("logo", views.organisation_logo, name="organisation_logo"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),

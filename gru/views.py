@@ -1,12 +1,16 @@
-"""Public pages of the portal: home, legal pages, the organisation's logo and the health check."""
+"""Public pages of the portal: home, legal pages, the organisation's logo, security.txt and the health check."""
 
+import datetime
 import mimetypes
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -41,6 +45,26 @@ def organisation_logo(request: HttpRequest) -> FileResponse:
         raise Http404
     content_type, _encoding = mimetypes.guess_type(organisation.logo.name)
     return FileResponse(organisation.logo.open("rb"), content_type=content_type)
+
+
+# RFC 9116 recommends an expiry less than a year ahead; computed at each request, it never passes.
+SECURITY_TXT_VALIDITY = datetime.timedelta(days=364)
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """Where to report a vulnerability, in the form of RFC 9116; 404 while SECURITY_CONTACT is not set."""
+    if not settings.SECURITY_CONTACT:
+        raise Http404
+    expires = (timezone.now() + SECURITY_TXT_VALIDITY).astimezone(datetime.UTC)
+    lines = [
+        *(f"Contact: {contact}" for contact in settings.SECURITY_CONTACT),
+        f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}",
+        "Preferred-Languages: fr, en",
+        f"Canonical: {settings.SITE_URL.rstrip('/')}{reverse('security_txt')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def _check(probe: Callable[[], object]) -> str:

@@ -1,16 +1,23 @@
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.urls import reverse
 
 from gru.access import is_agent
-from portal import franceconnect
+from portal import franceconnect, franceconnect_linking
 
 logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        """Signed in with a password or an emailed link: the account is proved, a FranceConnect identity waiting for
+        that proof is connected to it."""
+        super().login(request, user)
+        franceconnect_linking.identity_connect_pending(request, user)
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """Agents land on the back office, citizens on their space (unless a `next` URL was given)."""
         if is_agent(request.user):

@@ -10,9 +10,11 @@ from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gru.forms import NameField
 from portal.models import HouseholdMember, User
 
 DATE_HINT = _("Day/month/year, for example 14/07/1989.")
+NAME_FIELDS = {"first_name": NameField, "last_name": NameField}
 
 
 class DateInput(forms.DateInput):
@@ -46,10 +48,10 @@ def phone_to_e164(value: str) -> str:
 class SignupForm(forms.Form):
     """Fields asked at sign-up besides email and password (allauth's ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    first_name = forms.CharField(
+    first_name = NameField(
         label=_("First name"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
     )
-    last_name = forms.CharField(
+    last_name = NameField(
         label=_("Family name"), max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
     )
 
@@ -72,6 +74,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "birth_date", "phone", "preferred_channel", *NOTIFICATION_FIELDS]
+        field_classes = NAME_FIELDS
         widgets = {
             "first_name": forms.TextInput({"autocomplete": "given-name"}),
             "last_name": forms.TextInput({"autocomplete": "family-name"}),
@@ -147,6 +150,7 @@ class HouseholdMemberForm(forms.ModelForm):
     class Meta:
         model = HouseholdMember
         fields = ["first_name", "last_name", "birth_date", "relationship"]
+        field_classes = NAME_FIELDS
         widgets = {"birth_date": DateInput, "relationship": forms.RadioSelect}
         help_texts = {"birth_date": DATE_HINT}
 

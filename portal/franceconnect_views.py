@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import franceconnect, services
+from portal import franceconnect, franceconnect_linking, services
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,16 @@ def callback(request: HttpRequest) -> HttpResponse:
     except franceconnect.FranceConnectError as error:
         logger.warning("FranceConnect identification refused: %s", error)
         return _refused(request, _("Your identification with FranceConnect failed. Please try again."))
+    if franceconnect_linking.account_proof_needed(request, identity):
+        franceconnect_linking.identity_wait_for_proof(request, identity)
+        messages.info(
+            request,
+            _(
+                "An account already uses the email address FranceConnect gave. Sign in to it with its password: "
+                "FranceConnect will then be connected to it."
+            ),
+        )
+        return redirect("account_login")
     id_token = request.session.get(franceconnect.SESSION_KEY)
     try:
         user = services.user_franceconnect_login(**vars(identity))

@@ -219,16 +219,26 @@ def new_invitation_token() -> str:
 
 class HouseholdInvitationQuerySet(models.QuerySet["HouseholdInvitation"]):
     def pending(self) -> HouseholdInvitationQuerySet:
-        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(household__isnull=False, accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+    def sent_since(self, moment: datetime.datetime) -> HouseholdInvitationQuerySet:
+        return self.filter(created_at__gt=moment)
+
+    def sent_by_household(self, household: Household) -> HouseholdInvitationQuerySet:
+        """Sent from the household, or by one of its account holders from a household they left."""
+        return self.filter(Q(household=household) | Q(invited_by__household_member__household=household))
 
     def expired(self) -> HouseholdInvitationQuerySet:
         return self.filter(accepted_at__isnull=True, expires_at__lte=timezone.now())
 
 
 class HouseholdInvitation(models.Model):
-    """An invitation sent by email to another adult to join a household."""
+    """An invitation sent by email to another adult to join a household; kept when the household is deleted, until it
+    expires, so that the daily limits still count it."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="invitations")
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
     email = models.EmailField(_("email address"))
     token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
     invited_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")

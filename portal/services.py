@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import re
+from typing import Any, Protocol
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -11,7 +12,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,29 +104,88 @@ def household_member_remove(*, member: HouseholdMember) -> None:
     member.delete()
 
 
+class LeaveHandler(Protocol):
+    def __call__(self, *, member: HouseholdMember) -> None: ...
+
+
+_leave_handlers: list[LeaveHandler] = []
+
+
+def household_leave_handler_register(handler: LeaveHandler) -> None:
+    """An app above portal registers what it does, in the same transaction, when an adult leaves their household
+    (vault: the proofs follow whom they are about): called with the leaving member, before it is deleted."""
+    if handler not in _leave_handlers:
+        _leave_handlers.append(handler)
+
+
 @transaction.atomic
 def household_leave(*, user: User) -> None:
-    """The user leaves their household; a household left with no account holder is deleted with its members."""
-    member = HouseholdMember.objects.select_for_update().get(user=user)
+    """The user leaves their household; a household left with no account holder is deleted with its members. Access
+    follows the membership row, read at every request: once it is deleted, nothing of the household is theirs."""
+    member = HouseholdMember.objects.select_for_update().select_related("household").get(user=user)
     household = member.household
+    for handler in _leave_handlers:
+        handler(member=member)
     member.delete()
     if not household.members.with_account().exists():
         household.delete()
 
 
+INVITATIONS_PER_HOUSEHOLD = 10  # a day, whoever the addresses
+INVITATIONS_PER_ADDRESS = 3  # a day, whichever the households
+INVITATION_WINDOW = datetime.timedelta(hours=24)
+# A name as people write theirs (letters, spaces, hyphens, apostrophes), short: nothing else of the inviter's writing
+# goes out in our emails, no link, no number, no message.
+INVITER_NAME = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+)*")
+INVITER_NAME_MAX = 60
+
+
+def _invitation_limits_check(*, household: Household, email: str) -> None:
+    """Refuse an invitation past the daily limits, counted from the rows of the last 24 hours: under a lock on the
+    household and one on the address, so that concurrent requests of any web process count each other."""
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"invitation:{email}"])
+    recent = HouseholdInvitation.objects.sent_since(timezone.now() - INVITATION_WINDOW)
+    if recent.sent_by_household(household).count() >= INVITATIONS_PER_HOUSEHOLD:
+        raise ValidationError(
+            _("Your household has already sent %(count)s invitations in the last 24 hours: try again tomorrow.")
+            % {"count": INVITATIONS_PER_HOUSEHOLD}
+        )
+    if recent.filter(email=email).count() >= INVITATIONS_PER_ADDRESS:
+        raise ValidationError(
+            {
+                "email": _(
+                    "This address has already received %(count)s invitations in the last 24 hours: try again tomorrow."
+                )
+                % {"count": INVITATIONS_PER_ADDRESS}
+            }
+        )
+
+
+def _inviter_name(user: User) -> str:
+    """The inviter's registered name as the invitation email gives it; empty when it is not written as a name."""
+    name = " ".join(user.get_full_name().split())
+    return name if len(name) <= INVITER_NAME_MAX and INVITER_NAME.fullmatch(name) else ""
+
+
 @transaction.atomic
 def household_invitation_send(*, household: Household, invited_by: User, email: str) -> HouseholdInvitation:
-    """Invite an adult to join the household: the link is emailed to them, whether they have an account or not."""
+    """Invite an adult to join the household: the link is emailed to them, whether they have an account or not, in
+    our own wording with the inviter's name only; at most INVITATIONS_PER_HOUSEHOLD a day from a household and
+    INVITATIONS_PER_ADDRESS a day to an address."""
+    email = email.lower()
+    _invitation_limits_check(household=household, email=email)
     invitation = HouseholdInvitation.objects.create(
         household=household,
         invited_by=invited_by,
-        email=email.lower(),
+        email=email,
         expires_at=timezone.now() + settings.HOUSEHOLD_INVITATION_VALIDITY,
     )
     notify(
         event="household_invitation",
         email=invitation.email,
-        context={"inviter": invited_by.get_full_name(), "expires_at": invitation.expires_at},
+        context={"inviter": _inviter_name(invited_by), "expires_at": invitation.expires_at},
         url=reverse("portal:invitation_accept", args=[invitation.token]),
     )
     return invitation
@@ -135,7 +195,8 @@ def household_invitation_send(*, household: Household, invited_by: User, email: 
 def household_invitation_accept(*, invitation: HouseholdInvitation, user: User) -> HouseholdMember:
     """Join the inviting household as an adult member; the invitation is for this user's email only."""
     invitation = HouseholdInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
+    household = invitation.household  # none once the household is deleted
+    if household is None or invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
         raise ValidationError(_("This invitation has expired or has already been used."))
     if invitation.email != user.email.lower():
         raise ValidationError(_("This invitation was sent to another email address."))
@@ -146,7 +207,7 @@ def household_invitation_accept(*, invitation: HouseholdInvitation, user: User) 
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return HouseholdMember.objects.create(
-        household=invitation.household,
+        household=household,
         user=user,
         first_name=user.first_name,
         last_name=user.last_name,

@@ -145,9 +145,15 @@ def invite(request: HttpRequest) -> HttpResponse:
     current = _own_household(request)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.household_invitation_send(household=current, invited_by=request.user, email=form.cleaned_data["email"])
-        messages.success(request, _("The invitation has been sent to %(email)s.") % form.cleaned_data)
-        return redirect("portal:household")
+        try:
+            services.household_invitation_send(
+                household=current, invited_by=request.user, email=form.cleaned_data["email"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The invitation has been sent to %(email)s.") % form.cleaned_data)
+            return redirect("portal:household")
     return render(request, "portal/invite.html", {"form": form})
 
 

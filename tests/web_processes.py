@@ -3,6 +3,7 @@ directories the test names: two of them on one database (scale-out), or one on a
 
 Tests using it are transactional (django_db(transaction=True)), so that the processes see the rows the test wrote."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -30,11 +31,19 @@ def database_url(name: str | None = None) -> str:
     return f"postgresql://{host}/{name or database['NAME']}"
 
 
+# The same for every process: they share sessions and files.
+WEB_SECRET_KEY = "tests-web-processes-" + "k" * 60
+WEB_FILE_KEYS = "web:" + base64.urlsafe_b64encode(b"w" * 32).decode()
+
+
 def portal_environment(*, database: str, directory: Path, **extra: str) -> dict[str, str]:
     """The environment of a portal process: the test's, with this database, `directory`/private and
-    `directory`/media for the files, and the test's cache key space (shared by every process given it)."""
+    `directory`/media for the files, the test's cache key space (shared by every process given it), file keys and a
+    secret key of their own (the portal refuses to start on the development one with DEBUG=false)."""
     environment = {key: value for key, value in os.environ.items() if key != "PYTEST_XDIST_WORKER"}
     return environment | {
+        "SECRET_KEY": WEB_SECRET_KEY,
+        "FILE_ENCRYPTION_KEYS": WEB_FILE_KEYS,
         "DATABASE_URL": database,
         "PRIVATE_ROOT": str(directory / "private"),
         "MEDIA_ROOT": str(directory / "media"),

@@ -10,6 +10,10 @@ class VaultConfig(AppConfig):
     name = "vault"
 
     def ready(self) -> None:
+        from portal.services import household_leave_handler_register
+        from vault.services import documents_follow_leaver
+
+        household_leave_handler_register(documents_follow_leaver)
         if not settings.CLAMAV_ENABLED:
             logger.warning(
                 "The antivirus is disabled (CLAMAV_ENABLED=false): uploaded files are not scanned "

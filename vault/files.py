@@ -25,15 +25,19 @@ JPEG_QUALITY_AFTER_ROTATION = 95  # a rotated photograph is encoded anew: high e
 PDF_END = re.compile(rb"startxref\s+\d+\s*%%EOF\Z")
 PDF_END_BYTES = 64
 PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+# How a PDF begins (7.5.2). Readers look for it in the first kilobyte, and libmagic past a byte-order mark: a file
+# that holds anything before it (an HTML page, a script) is a polyglot, read as something else by other programs.
+PDF_HEADER = b"%PDF-"
 # Dictionaries and arrays read for active content: a 500-page report has some 15 000; a file with millions of tiny
 # objects would hold the request for minutes.
 MAX_PDF_ITEMS = 200_000
 # What makes a PDF active: keys found only in scripts (JavaScript actions /JS, the document's JavaScript name tree,
-# XFA forms), embedded files (the /EmbeddedFiles name tree, /EF of a file specification); and names: actions that
-# run a script or launch a program, annotations that carry a file or rich media, embedded file streams.
+# XFA forms), embedded files (the /EmbeddedFiles name tree, /EF of a file specification); and names: actions (12.6.4)
+# that run a script or launch a program, send the form's fields to a server, import field values from a file or open
+# another or an embedded document; annotations that carry a file or rich media, embedded file streams.
 ACTIVE_KEYS = {"/JS", "/JavaScript", "/XFA", "/EmbeddedFiles", "/EF"}
 ACTIVE_NAMES = {
-    "/S": {"/JavaScript", "/Launch"},
+    "/S": {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE"},
     "/Subtype": {"/FileAttachment", "/RichMedia"},
     "/Type": {"/EmbeddedFile"},
 }
@@ -114,9 +118,9 @@ class PdfTooComplex(Exception):
 
 
 def _check_pdf(content: bytes, *, name: str, damaged: ValidationError) -> None:
-    """A PDF that opens, has pages, ends where it should and runs nothing; `damaged` or a French ValidationError
-    saying what to do otherwise."""
-    if not _pdf_ends_where_it_should(content):
+    """A PDF that begins and ends where it should, opens, has pages and runs nothing; `damaged` or a French
+    ValidationError saying what to do otherwise."""
+    if not content.startswith(PDF_HEADER) or not _pdf_ends_where_it_should(content):
         raise damaged
     try:
         with pikepdf.open(io.BytesIO(content)) as pdf:
@@ -147,8 +151,9 @@ def _pdf_ends_where_it_should(content: bytes) -> bool:
 
 def _has_active_content(pdf: pikepdf.Pdf) -> bool:
     """Whether an object of the PDF, reachable from its pages or not, holds a script (JavaScript, XFA), an action
-    that launches a program, or an embedded file (attachments, file-attachment annotations, rich media).
-    PdfTooComplex past MAX_PDF_ITEMS dictionaries and arrays."""
+    that launches a program, sends or imports form data or opens another document, or an embedded file
+    (attachments, file-attachment annotations, rich media). PdfTooComplex past MAX_PDF_ITEMS dictionaries and
+    arrays."""
     pending: list[pikepdf.Object] = list(pdf.objects)
     for _walked in range(MAX_PDF_ITEMS):
         if not pending:

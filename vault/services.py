@@ -100,21 +100,6 @@ def stored_files_quarantine_unscanned() -> list[int]:
     return ids
 
 
-def stored_files_reencrypt() -> int:
-    """Rewrite the files encrypted with an older key (or not at all) with the current one; returns how many."""
-    current = crypto.current_key_id()
-    count = 0
-    for stored in StoredFile.objects.exclude(key_id=current).exclude(scan=StoredFile.Scan.INFECTED).iterator():
-        content, old_name = stored.read(), stored.file.name
-        stored.key_id = current
-        blob = crypto.encrypt(content, key_id=current, bound_to=stored.public_id.bytes)
-        stored.file.save(stored.name, ContentFile(blob), save=False)  # beside the old one, deleted once replaced
-        stored.save(update_fields=["file", "key_id"])
-        stored.file.storage.delete(old_name)
-        count += 1
-    return count
-
-
 @transaction.atomic
 def document_add(
     *,
@@ -189,6 +174,36 @@ def document_delete(*, document: Document) -> None:
     pages = list(document.files.all())
     document.delete()
     stored_files_delete_unused(files=pages)
+
+
+def documents_follow_leaver(*, member: HouseholdMember) -> None:
+    """An adult leaves their household (registered with portal's household_leave): the proofs about them, in any
+    vault of the household, go to their own vault; their proofs about the others stay with the household, in the
+    vault of the earliest account holder who stays, or are deleted with those members when none stays."""
+    leaver = member.user
+    if leaver is None:  # a member without an account does not leave: they are removed
+        return
+    for document in Document.objects.filter(member=member):
+        _document_hand_over(document=document, owner=leaver, member=None)
+    heir = (
+        User.objects.filter(household_member__household_id=member.household_id)
+        .exclude(pk=leaver.pk)
+        .order_by("household_member__created_at", "household_member__pk")
+        .first()
+    )
+    for document in Document.objects.filter(owner=leaver, member__household_id=member.household_id):
+        if heir is None:
+            document_delete(document=document)
+        else:
+            _document_hand_over(document=document, owner=heir, member=document.member)
+
+
+def _document_hand_over(*, document: Document, owner: User, member: HouseholdMember | None) -> None:
+    """The document and its pages change vault: only the new owner reaches them (and the requests they were filed
+    with keep their copy)."""
+    document.owner, document.member = owner, member
+    document.save(update_fields=["owner", "member"])
+    document.files.update(owner=owner)
 
 
 EXPIRY_NOTICE_DAYS = 30

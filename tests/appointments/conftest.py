@@ -51,6 +51,14 @@ def booked(agenda, type, citizen, start: datetime.datetime, *, desk=0, **fields)
     )
 
 
+@pytest.fixture(autouse=True)
+def _staff_sessions_outlive_the_moved_clock(settings):
+    """These tests sign agents in, then move the clock months ahead (`now`) and within the day: their sessions must
+    not end for that (the limits of staff sessions are tested in tests/gru/test_staff_sessions.py)."""
+    settings.STAFF_SESSION_MAX_HOURS = 24 * 365 * 10
+    settings.STAFF_SESSION_IDLE_MINUTES = 60 * 24 * 365 * 10
+
+
 @pytest.fixture
 def now(time_machine) -> datetime.datetime:
     time_machine.move_to(NOW, tick=False)

@@ -1,7 +1,6 @@
 """`manage.py check --deploy` with production values, run in a fresh process so the settings are read anew."""
 
 import base64
-import hashlib
 import os
 import secrets
 import subprocess
@@ -9,7 +8,7 @@ import sys
 
 from django.conf import settings
 
-from gru.checks import check_file_encryption_keys_are_set, check_letters_signing_certificate_is_set
+from gru.checks import check_letters_signing_certificate_is_set
 
 PRODUCTION = {
     "DEBUG": "false",
@@ -50,24 +49,13 @@ def test_check_deploy_fails_when_the_secret_key_was_left_to_its_development_defa
     assert "gru.E001" in result.stderr
 
 
-def test_check_deploy_warns_when_files_hang_on_the_secret_key_and_letters_would_go_unsigned():
-    unset = {**PRODUCTION, "FILE_ENCRYPTION_KEYS": "", "LETTER_SIGNING_P12": ""}
-    result = _manage("check", "--deploy", SECRET_KEY=secrets.token_urlsafe(64), **unset)
-    assert result.returncode == 0, result.stderr + result.stdout  # warnings: the portal may still start
-    assert (
-        "gru.W001" in result.stderr and "changing SECRET_KEY would make every stored file unreadable" in result.stderr
+def test_check_deploy_warns_when_letters_would_go_unsigned():
+    """A warning: the portal may still start (missing keys are errors, tests/gru/test_secret_key_checks.py)."""
+    result = _manage(
+        "check", "--deploy", SECRET_KEY=secrets.token_urlsafe(64), **PRODUCTION | {"LETTER_SIGNING_P12": ""}
     )
+    assert result.returncode == 0, result.stderr + result.stdout
     assert "gru.W002" in result.stderr and "decisions and attestations would be sent unsigned" in result.stderr
-
-
-def test_file_encryption_keys_of_their_own_or_development_silence_the_warning(settings):
-    derived = hashlib.sha256(f"file-encryption:{settings.SECRET_KEY}".encode()).digest()  # gru/settings.py
-    settings.FILE_ENCRYPTION_KEYS = {"dev": derived}
-    assert [warning.id for warning in check_file_encryption_keys_are_set(None)] == ["gru.W001"]
-    settings.DEBUG = True
-    assert check_file_encryption_keys_are_set(None) == []
-    settings.DEBUG, settings.FILE_ENCRYPTION_KEYS = False, {"2026": os.urandom(32)}
-    assert check_file_encryption_keys_are_set(None) == []
 
 
 def test_a_signing_certificate_silences_the_unsigned_letters_warning(settings):

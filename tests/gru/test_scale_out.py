@@ -28,7 +28,7 @@ from tests.backoffice.conftest import submit
 from tests.factories import PASSWORD
 from tests.servers import free_port
 from tests.teleservices.conftest import png_bytes
-from tests.web_processes import database_url, portal_environment, web_process
+from tests.web_processes import WEB_SECRET_KEY, database_url, portal_environment, web_process
 from vault.models import StoredFile
 
 REPORT = {"action": "continue", "categorie": "proprete", "localisation": "Place du marché"}
@@ -161,6 +161,7 @@ def test_a_draft_saved_through_one_web_server_is_submitted_through_another(alice
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     alice.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
     alice.save(update_fields=["password"])
+    settings.SECRET_KEY = WEB_SECRET_KEY  # to read the sessions the servers sign
     environment = portal_environment(database=database_url(), directory=tmp_path)
     browser = requests.Session()
     with (

@@ -1,7 +1,13 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from tests.teleservices.conftest import pdf_bytes
+from vault.files import CheckedFile
+from vault.services import stored_file_create
 
 
 def test_every_page_carries_a_strict_content_security_policy_and_the_usual_headers(client, organisation):
@@ -39,3 +45,87 @@ def test_anonymous_pages_write_nothing_to_the_database(client, organisation, nam
         assert client.get(reverse(name)).status_code == 200
     writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
     assert writes == []
+
+
+@pytest.fixture
+def stored_pdf(alice):
+    return stored_file_create(
+        owner=alice, checked=CheckedFile(content=pdf_bytes(), mime="application/pdf", name="a.pdf")
+    )
+
+
+def _responses(client, alice, stored_pdf) -> dict[str, object]:
+    """A page, a static file (WhiteNoise), an error, and a citizen's file downloaded and previewed."""
+    responses = {
+        "page": client.get(reverse("home")),
+        "static file": client.get("/static/css/gru.css"),
+        "refused request": client.get(reverse("home"), {"q": "\x00"}),
+    }
+    client.force_login(alice)
+    responses["download"] = client.get(stored_pdf.get_absolute_url())
+    responses["preview"] = client.get(stored_pdf.get_absolute_url(), {"apercu": "1"})
+    for response in responses.values():
+        response.close()  # the files streamed
+    return responses
+
+
+def test_every_response_refuses_unused_browser_features_and_loads_by_other_sites(client, alice, stored_pdf):
+    responses = _responses(client, alice, stored_pdf)
+    assert {name: r.status_code for name, r in responses.items()} == {
+        "page": 200,
+        "static file": 200,
+        "refused request": 400,
+        "download": 200,
+        "preview": 200,
+    }
+    for response in responses.values():
+        policy = response["Permissions-Policy"].split(", ")
+        assert {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"} <= set(policy)
+        assert not any(feature.startswith("publickey-credentials") for feature in policy)  # passkeys still work
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+SECURITY_TXT = "/.well-known/security.txt"
+
+
+@pytest.fixture
+def security_contact(settings):
+    settings.SECURITY_CONTACT = ["mailto:securite@beaulieu.example", "https://beaulieu.example/securite"]
+    settings.SITE_URL = "https://demarches.beaulieu.example"
+
+
+def _fields(content: bytes) -> list[tuple[str, str]]:
+    return [tuple(line.split(": ", 1)) for line in content.decode().splitlines()]
+
+
+def test_security_txt_gives_the_contacts_languages_canonical_address_and_an_expiry(
+    client, security_contact, time_machine
+):
+    time_machine.move_to(datetime.datetime(2027, 3, 1, 8, tzinfo=datetime.UTC), tick=False)
+    response = client.get(SECURITY_TXT)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert _fields(response.content) == [
+        ("Contact", "mailto:securite@beaulieu.example"),
+        ("Contact", "https://beaulieu.example/securite"),
+        ("Expires", "2028-02-28T08:00:00Z"),
+        ("Preferred-Languages", "fr, en"),
+        ("Canonical", "https://demarches.beaulieu.example/.well-known/security.txt"),
+    ]
+    assert reverse("security_txt") == SECURITY_TXT
+
+
+def test_security_txt_writes_nothing_and_reads_nothing_from_the_database(client, db, security_contact):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(SECURITY_TXT).status_code == 200
+    assert queries.captured_queries == []
+
+
+def test_security_txt_is_not_found_while_no_contact_is_set(client, settings):
+    settings.SECURITY_CONTACT = []
+    assert client.get(SECURITY_TXT).status_code == 404
+
+
+def test_security_txt_answers_only_get(client, security_contact):
+    assert client.post(SECURITY_TXT).status_code == 405

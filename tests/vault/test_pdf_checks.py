@@ -2,10 +2,13 @@
 those the portal produces itself (WeasyPrint letters, signed by pyHanko in an incremental update) pass."""
 
 import io
+from collections.abc import Callable
 
+import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pikepdf import Array, Dictionary, Name, String
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -14,7 +17,7 @@ from letters.signing import pdf_sign, signer_from_settings
 from tests.letters.conftest import sample_document
 from tests.letters.pki import PASSWORD, make_pki
 from tests.teleservices.conftest import pdf_bytes
-from tests.vault.pdfs import SCRIPT, opening_on_the_first_page
+from tests.vault.pdfs import SCRIPT, opening_on_the_first_page, pdf_with
 from vault import files
 from vault.files import file_check
 
@@ -97,3 +100,34 @@ def test_a_script_added_by_an_incremental_update_is_found(letter):
 def test_a_pdf_with_too_much_to_read_is_refused_rather_than_read_for_minutes(letter, monkeypatch):
     monkeypatch.setattr(files, "MAX_PDF_ITEMS", 10)
     assert "trop complexe pour être vérifié" in _refusal(letter)
+
+
+def _annotation_with_action(action: Dictionary) -> Callable[[pikepdf.Pdf], None]:
+    def change(pdf: pikepdf.Pdf) -> None:
+        link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10], A=action)
+        pdf.pages[0].obj.Annots = Array([link])
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        Dictionary(S=Name.SubmitForm, F=String("https://collecte.example/formulaire")),
+        Dictionary(S=Name.ImportData, F=String("valeurs.fdf")),
+        Dictionary(S=Name.GoToR, F=String("autre.pdf"), D=Array([0, Name.Fit])),
+        Dictionary(S=Name.GoToE, T=Dictionary(R=Name.C, N=String("joint.pdf"))),
+    ],
+    ids=["submit form", "import data", "remote go-to", "embedded go-to"],
+)
+def test_an_action_that_sends_imports_or_opens_another_document_is_refused(action):
+    assert "contient du contenu actif" in _refusal(pdf_with(_annotation_with_action(action)))
+
+
+@pytest.mark.parametrize(
+    "before",
+    [b"\xef\xbb\xbf", b"<html><body><script>alert(1)</script></body></html>\n", b"\r\n"],
+    ids=["byte-order mark", "HTML page", "line break"],
+)
+def test_a_pdf_preceded_by_anything_is_refused(before):
+    assert _refusal(before + pdf_bytes())
