@@ -89,7 +89,7 @@ postgres-connections:
 
 lint: install-dev
 	$(UV) lock --check --quiet
-	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py makemigrations --check --dry-run
 	PY=$(PY) bin/check-deploy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .

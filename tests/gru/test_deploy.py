@@ -72,3 +72,9 @@ def test_production_cookies_are_secure_and_http_only():
     )
     result = _manage("shell", "--no-imports", "-c", code, SECRET_KEY=secrets.token_urlsafe(64), **PRODUCTION)
     assert result.stdout.split() == ["True", "True", "True", "31536000"]
+
+
+def test_makemigrations_checks_the_models_without_asking_for_production_keys():
+    result = _manage("makemigrations", "--check", "--dry-run", DEBUG="false")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "No changes detected" in result.stdout
