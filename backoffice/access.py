@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from backoffice.models import CaseShare
 from gru.models import Membership
-from portal.models import HouseholdMember, User
+from portal.models import User
 from teleservices.models import Case, CaseQuerySet
 
 VIEW_CASE = "view_case"
@@ -16,9 +16,16 @@ def cases_visible_to(user: User) -> CaseQuerySet:
     """Submitted cases of the agent's departments, and those shared with them for an opinion."""
     if not user.is_authenticated:
         return Case.objects.none()
-    departments = Membership.objects.filter(user=user).values("department_id")
+    departments = Membership.objects.of(user).department_ids()
     shared = CaseShare.objects.filter(content_object=OuterRef("pk"), user=user, permission__codename=VIEW_CASE)
     return Case.objects.submitted().filter(Q(department__in=departments) | Exists(shared))
+
+
+def cases_instructed_by(user: User) -> CaseQuerySet:
+    """Submitted cases of the agent's departments, closed ones included (not those only shared with them)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.submitted().filter(department__in=Membership.objects.of(user).department_ids())
 
 
 def cases_shared_with(user: User) -> CaseQuerySet:
@@ -27,19 +34,11 @@ def cases_shared_with(user: User) -> CaseQuerySet:
     return Case.objects.submitted().filter(Exists(shared))
 
 
-def instructs(agent: User, citizen: User) -> bool:
-    """Whether the agent's departments instruct a request of the citizen or of their household (what lets them read
-    and verify the citizen's documents)."""
-    departments = Membership.objects.filter(user=agent).values("department_id")
-    theirs = Q(user=citizen) | Q(household=HouseholdMember.objects.household_id_of(citizen))
-    return Case.objects.submitted().filter(theirs, department__in=departments).exists()
-
-
 def role_on(user: User, case: Case) -> str | None:
     """The agent's role in the department instructing the case (agent or manager), None if not a member."""
     if case.department_id is None:  # a draft
         return None
-    return Membership.objects.filter(user=user, department_id=case.department_id).values_list("role", flat=True).first()
+    return Membership.objects.of(user).filter(department_id=case.department_id).values_list("role", flat=True).first()
 
 
 def is_member(user: User, case: Case) -> bool:

@@ -121,8 +121,18 @@ class Department(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def of(self, user: User) -> MembershipQuerySet:
+    """Every rule "the departments of this agent" reads its memberships here."""
+
+    def of(self, user: Any) -> MembershipQuerySet:
         return self.filter(user=user)
+
+    def department_ids(self) -> models.QuerySet[Any]:
+        """The departments of these memberships, as a subquery."""
+        return self.values("department_id")
+
+    def belongs(self, user: Any, department_id: int | None) -> bool:
+        """Whether the user is a member of that department."""
+        return department_id is not None and self.of(user).filter(department_id=department_id).exists()
 
     def managers(self) -> MembershipQuerySet:
         return self.filter(role=Membership.Role.MANAGER)

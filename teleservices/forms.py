@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vault.files import CheckedFile, FileType, accept_hint, file_check
 from vault.forms import MultipleFileField, MultipleFileInput
+from vault.models import Document
 
 MESSAGE_FILE_TYPES = [FileType.PDF, FileType.JPEG, FileType.PNG]
 MESSAGE_FILE_MAX = 10 * 1024 * 1024
@@ -32,3 +33,25 @@ class MessageForm(forms.Form):
     def clean_attachments(self) -> None:
         for uploaded in self.cleaned_data["attachments"]:
             self.checked_files.append(file_check(uploaded, types=MESSAGE_FILE_TYPES, max_size=MESSAGE_FILE_MAX))
+
+
+class DocumentShareForm(forms.Form):
+    """The documents of their vault a citizen shows the department instructing one of their requests."""
+
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents of your vault shown to the department"),
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the documents ticked here, and those you answered the form with, are seen by its agents."),
+    )
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = Document.objects.filter(owner=owner).select_related("type", "member")
+        self.fields["documents"].label_from_instance = _document_label
+
+
+def _document_label(document: Document) -> str:
+    about = f" — {document.member}" if document.member else ""
+    return f"{document.type.label}{about} ({document.issued_on:%d/%m/%Y})"

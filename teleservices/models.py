@@ -356,6 +356,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def drafts(self) -> CaseQuerySet:
         return self.filter(submitted_at__isnull=True)
 
+    def of_citizen(self, citizen: User) -> CaseQuerySet:
+        """The requests of the citizen or of the citizen's household."""
+        return self.filter(Q(user=citizen) | Q(household=HouseholdMember.objects.household_id_of(citizen)))
+
     def filed_by_agent(self, agent: User) -> CaseQuerySet:
         """The drafts an agent is filling in for citizens (multichannel intake)."""
         return self.drafts().filter(filed_by=agent)
@@ -436,6 +440,13 @@ class Case(models.Model):
     data = models.JSONField(_("answers"), default=dict, blank=True)
     page = models.PositiveSmallIntegerField(default=0)
     files = models.ManyToManyField("vault.StoredFile", blank=True, related_name="cases")
+    shared_documents = models.ManyToManyField(
+        "vault.Document",
+        blank=True,
+        related_name="shared_for",
+        verbose_name=_("documents shared for the request"),
+        help_text=_("Documents of their vault the citizen chose to show to the department instructing the request."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,7 +92,7 @@ def case_start_for(
 
     The agent checks the identity: a procedure restricted to certified identities is open to them."""
     version = _open_version(teleservice)
-    if not Membership.objects.filter(user=agent, department_id=teleservice.department_id).exists():
+    if not Membership.objects.belongs(agent, teleservice.department_id):
         raise PermissionDenied(_("Only agents of the department instructing this procedure may file it."))
     if channel == Case.Channel.WEB:
         raise ValidationError(_("Choose how the citizen reached you."))
@@ -341,6 +341,16 @@ def case_message_post(*, case: Case, author: User, body: str, files: list[Checke
     if from_agent:
         case_notify(case=case, event="case_message")
     return message
+
+
+@transaction.atomic
+def case_documents_share(*, case: Case, citizen: User, documents: Iterable[Document]) -> None:
+    """The citizen's documents shown for the request are exactly these (their own; another's stay as they are)."""
+    chosen = list(documents)
+    if any(document.owner_id != citizen.pk for document in chosen):
+        raise PermissionDenied(_("Only your own documents may be shared."))
+    case.shared_documents.remove(*case.shared_documents.filter(owner=citizen).exclude(pk__in=[d.pk for d in chosen]))
+    case.shared_documents.add(*chosen)
 
 
 @transaction.atomic

@@ -13,4 +13,5 @@ urlpatterns = [
     path("espace/demandes/", views.my_requests, name="my_requests"),
     path("espace/demandes/<str:reference>/", views.case_detail, name="case"),
     path("espace/demandes/<str:reference>/confirmation/", views.confirmation, name="confirmation"),
+    path("espace/demandes/<str:reference>/documents/", views.case_documents, name="case_documents"),
 ]

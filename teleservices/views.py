@@ -22,7 +22,7 @@ from portal.models import Household
 from teleservices import services
 from teleservices.definition import FormDefinition, PageDef
 from teleservices.filling import PageForm, summary
-from teleservices.forms import MessageForm, SearchForm
+from teleservices.forms import DocumentShareForm, MessageForm, SearchForm
 from teleservices.models import Case, CaseEvent, Category, Teleservice
 from vault.models import Document, StoredFile
 
@@ -275,11 +275,31 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "case": case,
         "form": form,
+        "share_form": _share_form(request, case),
         "pages": summary(case.form, case.data),
         "events": events,
         "thread": case.messages.select_related("author").prefetch_related("attachments"),
     }
     return render(request, "teleservices/case.html", context)
+
+
+def _share_form(request: HttpRequest, case: Case, data: Any = None) -> DocumentShareForm:
+    shared = case.shared_documents.filter(owner=request.user)
+    return DocumentShareForm(data, owner=request.user, initial={"documents": shared})
+
+
+@login_required
+@require_POST
+def case_documents(request: HttpRequest, reference: str) -> HttpResponse:
+    """The citizen chooses which documents of their vault the department instructing the request may see."""
+    case = _visible_case(request, reference)
+    form = _share_form(request, case, request.POST)
+    if form.is_valid():
+        services.case_documents_share(case=case, citizen=request.user, documents=form.cleaned_data["documents"])
+        messages.success(request, _("The department sees the documents you chose, and only them."))
+    else:
+        messages.error(request, _("Choose documents of your own vault."))
+    return redirect("teleservices:case", case.reference)
 
 
 @staff_member_required

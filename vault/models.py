@@ -50,19 +50,7 @@ def _stored_file_path(instance: StoredFile, filename: str) -> str:
 
 
 class StoredFileQuerySet(models.QuerySet["StoredFile"]):
-    def visible_to(
-        self, user: Any, *, applied: models.QuerySet[Any], instructed: models.QuerySet[Any]
-    ) -> StoredFileQuerySet:
-        """Files the user uploaded (a letter's PDF, owned by its applicant, aside), or that belong to the cases they
-        `applied` for or see as an agent (`instructed`): their answers and messages; and their letters, as drafts to
-        the agents, once sent to the applicants."""
-        return self.filter(
-            Q(owner=user, letters__isnull=True)
-            | Q(cases__in=applied.union(instructed))
-            | Q(messages__case__in=applied.union(instructed))
-            | Q(letters__case__in=instructed)
-            | Q(letters__case__in=applied, letters__sent_at__isnull=False)
-        ).distinct()
+    """Who may read which file is decided in vault/access.py."""
 
 
 class StoredFile(models.Model):

@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.access import instructs
 from gru import metrics
 from gru.models import Notification
 from gru.notifications import notify
 from gru.queue import enqueue_all, enqueue_on_commit
 from portal.models import HouseholdMember, User
-from vault import antivirus, crypto, tasks
+from vault import access, antivirus, crypto, tasks
 from vault.files import CheckedFile
 from vault.models import Document, DocumentType, StoredFile
 
@@ -144,8 +143,8 @@ def document_upload(
 ) -> Document:
     """A citizen files a proof from their uploads, in place of an older one of theirs if given; or an agent who
     instructs their requests files it at the counter, verified at once since they saw the original."""
-    if agent is not None:
-        _check_instructs(agent, owner)
+    if agent is not None and not access.may_add_for(agent, owner):
+        raise PermissionDenied(_("Only agents instructing this citizen's requests may file their documents."))
     files = [stored_file_create(owner=owner, checked=page) for page in pages]
     source = Document.Source.COUNTER if agent else Document.Source.CITIZEN
     document = document_add(
@@ -228,8 +227,9 @@ def documents_remind_expiry(*, now: datetime.datetime, days_before: int = EXPIRY
 
 @transaction.atomic
 def document_verify(*, document: Document, agent: User) -> Document:
-    """An agent who instructs the citizen's requests checked the document: it is reused as verified until it expires."""
-    _check_instructs(agent, document.owner)
+    """An agent who instructs a request the document is attached to or shared for checked it: it is reused as verified
+    until it expires."""
+    _check_may_check(agent, document)
     document.status, document.refusal_reason = Document.Status.VERIFIED, ""
     document.verified_by, document.verified_at = agent, timezone.now()
     document.save(update_fields=["status", "refusal_reason", "verified_by", "verified_at"])
@@ -239,7 +239,7 @@ def document_verify(*, document: Document, agent: User) -> Document:
 @transaction.atomic
 def document_refuse(*, document: Document, agent: User, reason: str) -> Document:
     """An agent refuses the document, and the citizen is told why."""
-    _check_instructs(agent, document.owner)
+    _check_may_check(agent, document)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason of the refusal.")})
     document.status, document.refusal_reason = Document.Status.REFUSED, reason.strip()
@@ -261,6 +261,6 @@ def document_notify(*, document: Document, event: str) -> list[Notification]:
     return notify(event=event, user=document.owner, context=context, url=reverse("vault:documents"))
 
 
-def _check_instructs(agent: User, citizen: User) -> None:
-    if not instructs(agent, citizen):
-        raise PermissionDenied(_("Only agents instructing this citizen's requests may check their documents."))
+def _check_may_check(agent: User, document: Document) -> None:
+    if not access.may_check(agent, document):
+        raise PermissionDenied(_("Only agents instructing a request this document was given for may check it."))

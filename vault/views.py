@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import io
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from backoffice.access import cases_visible_to, instructs
-from teleservices.models import Case
-from vault import services
+from vault import access, services
 from vault.forms import DocumentForm
 from vault.models import Document, StoredFile
 
@@ -31,29 +28,15 @@ _UNAVAILABLE = {StoredFile.Scan.PENDING: 409, StoredFile.Scan.INFECTED: 410}
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _document_page(agent: Any, public_id: str) -> StoredFile | None:
-    """A page of a document in the vault of a citizen whose requests the agent instructs."""
-    stored = StoredFile.objects.filter(public_id=public_id, documents__isnull=False).distinct().first()
-    if stored is None or not any(instructs(agent, doc.owner) for doc in stored.documents.select_related("owner")):
-        return None
-    return stored
-
-
 @login_required
 @require_GET
 def file(request: HttpRequest, public_id: str) -> FileResponse:
-    """A file of the user's own, of a case they may see (as its citizen, as an agent, or filling it in for someone),
-    or a page of a document of a citizen whose requests the agent instructs.
+    """A file the user may read (vault/access.py): their own, or of a request they reach, as its citizen or as an
+    agent.
 
     Downloaded (`Content-Disposition: attachment`), unless a preview is asked (`?apercu=1`, how the back office shows
     a PDF or an image inside its own page, same origin only) of a type browsers show without running it."""
-    user = request.user
-    applied = Case.objects.visible_to_citizen(user).values("pk")
-    instructed = Case.objects.filter(
-        Q(pk__in=cases_visible_to(user).values("pk")) | Q(pk__in=Case.objects.filed_by_agent(user).values("pk"))
-    ).values("pk")
-    visible = StoredFile.objects.visible_to(user, applied=applied, instructed=instructed)
-    stored = visible.filter(public_id=public_id).first() or _document_page(user, public_id)
+    stored = access.files_visible_to(request.user).filter(public_id=public_id).first()
     if stored is None:
         raise Http404
     if not stored.is_available:

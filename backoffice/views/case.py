@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -81,16 +82,16 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
 
 
 def _vault_documents(request: HttpRequest, case: Case) -> dict[str, Any]:
-    """The documents of the citizen's vault the request was answered with, to verify once for every request."""
-    ids = answered_documents(case.form, case.data)
-    if not ids or case.user_id is None:
+    """The documents of the citizen's vault the request was answered with or that the citizen shared for it, to verify
+    once for every request."""
+    if case.user_id is None:
         return {"vault_documents": []}
-    documents = Document.objects.filter(owner_id=case.user_id, public_id__in=ids).select_related(
-        "type", "member", "verified_by"
-    )
+    answered = Q(public_id__in=answered_documents(case.form, case.data), owner_id=case.user_id)
+    documents = Document.objects.filter(answered | Q(shared_for=case)).distinct()
+    documents = documents.select_related("type", "member", "verified_by")
     return {
         "vault_documents": [(d, DocumentRefusalForm(document=d)) for d in documents.prefetch_related("files")],
-        "may_check": access.instructs(request.user, case.user),
+        "may_check": access.is_member(request.user, case),
         "today": timezone.localdate(),
     }
 

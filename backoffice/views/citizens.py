@@ -21,6 +21,7 @@ from backoffice.forms import DocumentRefusalForm
 from gru.access import agent_required
 from portal.models import Household, User
 from teleservices.models import Message
+from vault import access as vault_access
 from vault import services
 from vault.forms import DocumentForm
 from vault.models import Document
@@ -50,18 +51,25 @@ def _citizen_context(request: HttpRequest, person: User, counter_form: DocumentF
     thread = (
         Message.objects.filter(case__in=cases).select_related("case", "author").order_by("-created_at")[:MESSAGES_SHOWN]
     )
-    documents = person.documents.select_related("type", "member").prefetch_related("files")
-    may_check = access.instructs(request.user, person)
+    documents = (
+        vault_access.documents_visible_to(request.user)
+        .filter(owner=person)
+        .select_related("type", "member")
+        .prefetch_related("files")
+    )
+    may_add = vault_access.may_add_for(request.user, person)
     return {
         "person": person,
         "household": household,
         "cases": cases,
         "thread": thread,
-        "documents": [(document, DocumentRefusalForm(document=document)) for document in documents],
+        "documents": [
+            (document, DocumentRefusalForm(document=document), vault_access.may_check(request.user, document))
+            for document in documents
+        ],
         "today": timezone.localdate(),
-        "may_check": may_check,
         "counter_form": (counter_form or DocumentForm(owner=person, by_agent=True, prefix="guichet"))
-        if may_check
+        if may_add
         else None,
     }
 

@@ -1,6 +1,8 @@
-"""Agents who instruct alice's requests read, verify or refuse the documents in her vault; nobody else does."""
+"""Agents who instruct alice's requests read, verify or refuse the documents of her vault given for them (attached to
+an answer or shared for the request); the rest of her vault stays private, and nobody else reads any of it."""
 
 from django.core import mail
+from django.test import Client
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -12,21 +14,25 @@ from vault.files import file_check
 from vault.models import Document
 
 
-def _document(alice):
+def _document(alice, shared_for=None):
+    """A proof in alice's vault, shared for the request `shared_for` if given."""
     checked = file_check(
         SimpleUploadedFile("facture.pdf", pdf_bytes(), "application/pdf"), types=["pdf"], max_size=10**7
     )
     page = vault_services.stored_file_create(owner=alice, checked=checked)
     kind = demo.seed()["justificatif-domicile"]
-    return vault_services.document_add(owner=alice, type=kind, issued_on=timezone.localdate(), files=[page])
+    document = vault_services.document_add(owner=alice, type=kind, issued_on=timezone.localdate(), files=[page])
+    if shared_for is not None:
+        shared_for.shared_documents.add(document)
+    return document
 
 
 def _url(name, document):
     return reverse(f"backoffice:{name}", args=[document.owner_id, document.public_id])
 
 
-def test_bob_reads_and_verifies_a_document_of_a_citizen_whose_request_he_instructs(bob_client, bob, alice, birth_case):
-    document = _document(alice)
+def test_bob_reads_and_verifies_a_document_shared_for_a_request_he_instructs(bob_client, bob, alice, birth_case):
+    document = _document(alice, shared_for=birth_case)
     page = bob_client.get(reverse("backoffice:citizen", args=[alice.pk])).content.decode()
     assert "Justificatif de domicile" in page and "Marquer comme vérifié" in page
     response = bob_client.get(document.files.get().get_absolute_url())
@@ -39,7 +45,7 @@ def test_bob_reads_and_verifies_a_document_of_a_citizen_whose_request_he_instruc
 def test_a_refusal_needs_its_reason_and_the_citizen_is_told_why(
     bob_client, alice, birth_case, django_capture_on_commit_callbacks
 ):
-    document = _document(alice)
+    document = _document(alice, shared_for=birth_case)
     field = f"document-{document.pk}-reason"
     bob_client.post(_url("document_refuse", document), {field: " "})
     assert Document.objects.get().status == Document.Status.TO_VERIFY
@@ -51,10 +57,27 @@ def test_a_refusal_needs_its_reason_and_the_citizen_is_told_why(
     assert "La facture a plus de trois mois." in email.body
 
 
+def test_a_document_given_for_no_request_of_his_stays_private_to_the_instructing_agent(bob_client, alice, birth_case):
+    document = _document(alice)
+    page = bob_client.get(reverse("backoffice:citizen", args=[alice.pk])).content.decode()
+    assert '<article class="document">' not in page and "Aucun document de leur coffre" in page
+    assert bob_client.get(document.files.get().get_absolute_url()).status_code == 404
+    assert bob_client.post(_url("document_verify", document)).status_code == 404
+    assert Document.objects.get().status == Document.Status.TO_VERIFY
+
+
+def test_a_document_answering_the_request_is_seen_and_checked_on_it(bob_client, alice, birth_case):
+    document = _document(alice)
+    birth_case.files.add(document.files.get())
+    assert bob_client.get(document.files.get().get_absolute_url()).status_code == 200
+    assert bob_client.post(_url("document_verify", document)).status_code == 302
+    assert Document.objects.get().status == Document.Status.VERIFIED
+
+
 def test_an_agent_who_instructs_none_of_her_requests_neither_reads_nor_checks_her_documents(
     carol_client, alice, birth_case
 ):
-    document = _document(alice)
+    document = _document(alice, shared_for=birth_case)
     assert carol_client.get(document.files.get().get_absolute_url()).status_code == 404
     assert carol_client.post(_url("document_verify", document)).status_code == 404
     field = f"document-{document.pk}-reason"
@@ -65,7 +88,7 @@ def test_an_agent_who_instructs_none_of_her_requests_neither_reads_nor_checks_he
 
 
 def test_citizens_cannot_check_documents_and_checks_are_posted(client, eve, bob_client, alice, birth_case):
-    document = _document(alice)
+    document = _document(alice, shared_for=birth_case)
     assert bob_client.get(_url("document_verify", document)).status_code == 405
     client.force_login(eve)
     assert client.post(_url("document_verify", document)).status_code == 403
@@ -113,3 +136,28 @@ def test_the_case_page_previews_its_files_inline_and_links_them_for_download(bob
     assert f'src="{url}?apercu=1"' in page and f'<a href="{url}">acte.pdf</a>' in page
     assert bob_client.get(f"{url}?apercu=1")["Content-Disposition"].startswith("inline;")
     assert bob_client.get(url)["Content-Disposition"].startswith("attachment;")
+
+
+def test_alice_chooses_on_her_request_which_documents_its_department_sees(bob_client, alice, birth_case, eve):
+    document = _document(alice)
+    alice_client = Client()
+    alice_client.force_login(alice)
+    share_url = reverse("teleservices:case_documents", args=[birth_case.reference])
+    page = alice_client.get(reverse("teleservices:case", args=[birth_case.reference])).content.decode()
+    assert share_url in page and "Justificatif de domicile" in page
+    assert alice_client.post(share_url, {"documents": [document.pk]}).status_code == 302
+    assert bob_client.get(document.files.get().get_absolute_url()).status_code == 200
+    alice_client.post(share_url, {})
+    assert bob_client.get(document.files.get().get_absolute_url()).status_code == 404
+    someone_else = Client()
+    someone_else.force_login(eve)
+    assert someone_else.post(share_url, {"documents": [document.pk]}).status_code == 404
+    assert not birth_case.shared_documents.exists()
+
+
+def test_a_citizen_cannot_share_a_document_of_someone_else(alice, birth_case, eve):
+    document = _document(eve)
+    alice_client = Client()
+    alice_client.force_login(alice)
+    alice_client.post(reverse("teleservices:case_documents", args=[birth_case.reference]), {"documents": [document.pk]})
+    assert not birth_case.shared_documents.exists()

@@ -57,14 +57,15 @@ def test_bob_instructs_a_request_from_the_board_to_a_refusal_with_the_keyboard(p
 
 
 def test_back_office_pages_have_no_accessibility_violation(page, bob, alice, teleservices):
-    submit(alice, teleservices["acte-de-naissance"])
+    case = submit(alice, teleservices["acte-de-naissance"])
     checked = file_check(SimpleUploadedFile("rib.pdf", pdf_bytes(), "application/pdf"), types=["pdf"], max_size=10**7)
-    vault_services.document_add(
+    document = vault_services.document_add(
         owner=alice,
         type=vault_demo.seed()["rib"],
         issued_on=datetime.date(2026, 1, 5),
         files=[vault_services.stored_file_create(owner=alice, checked=checked)],
     )
+    case.shared_documents.add(document)
     export = exports.export_create(owner=bob, format=Export.Format.XLSX, query="state=all")
     sign_in(page, bob.email, totp=True)
     page.wait_for_url("**/agents/")
