@@ -48,3 +48,9 @@ def is_member(user: User, case: Case) -> bool:
 
 def is_manager(user: User, case: Case) -> bool:
     return role_on(user, case) == Membership.Role.MANAGER
+
+
+def sees_household(agent: User, citizen: User) -> bool:
+    """Whether the agent's department instructs a request of the citizen that opens their household to it: filed by
+    the citizen, or at the counter with their consent."""
+    return cases_instructed_by(agent).of_citizen(citizen).opening_the_file().exists()

@@ -299,14 +299,33 @@ class IntakeForm(forms.Form):
         }
 
 
+class CounterConsentForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code the citizen received"),
+        max_length=6,
+        min_length=6,
+        required=False,
+        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}),
+        help_text=_("Six digits, sent to their email, by text message if they chose it, and shown in their space."),
+    )
+
+
 def _account_label(user: User) -> str:
+    """What identifies the person in front of the agent, and nothing more: name, year of birth, masked email."""
     if user.birth_date is None:
-        return f"{user.get_full_name()} ({user.email})"
-    return _("%(name)s (%(email)s, born on %(date)s)") % {
+        return f"{user.get_full_name()} ({mask_email(user.email)})"
+    return _("%(name)s (%(email)s, born in %(year)s)") % {
         "name": user.get_full_name(),
-        "email": user.email,
-        "date": f"{user.birth_date:%d/%m/%Y}",
+        "email": mask_email(user.email),
+        "year": user.birth_date.year,
     }
+
+
+def mask_email(address: str) -> str:
+    """`alice.martin@example.org` → `a•••@e•••.org`: enough for the citizen to recognise their address."""
+    local, _at, domain = address.partition("@")
+    name, _dot, tld = domain.rpartition(".")
+    return f"{local[:1]}•••@{name[:1]}•••.{tld}" if name else f"{local[:1]}•••"
 
 
 class DocumentRefusalForm(forms.Form):

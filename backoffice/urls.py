@@ -15,6 +15,7 @@ urlpatterns = [
     path("nouvelle-demande/", intake.intake, name="intake"),
     path("nouvelle-demande/<uuid:public_id>/etape/<int:page>/", intake.intake_fill, name="intake_fill"),
     path("nouvelle-demande/<uuid:public_id>/recapitulatif/", intake.intake_review, name="intake_review"),
+    path("nouvelle-demande/<uuid:public_id>/accord/", intake.intake_consent, name="intake_consent"),
     path("nouvelle-demande/<uuid:public_id>/supprimer/", intake.intake_delete, name="intake_delete"),
     path("usagers/<int:pk>/", citizens.citizen, name="citizen"),
     path("usagers/<int:pk>/documents/ajouter/", citizens.document_add, name="document_add"),

@@ -63,7 +63,8 @@ class Event:
         l'administration, L112-3: it gives the reference and the deadline), a request for information (the request
         waits for their answer, its deadline paused), and an invitation to a household (its recipient has no
         preferences: it may be their first contact with us), and the cancellation of an appointment (cancelled by
-        the department, the citizen would otherwise come for nothing).
+        the department, the citizen would otherwise come for nothing), and the code of consent an agent at
+        the counter asks for (the citizen is in front of them, waiting for it).
     """
 
     template: str
@@ -81,6 +82,9 @@ EVENTS: dict[str, Event] = {
     "case_message": Event("teleservices/emails/new_message"),
     "case_letter": Event("teleservices/emails/letter"),
     "draft_expiring": Event("teleservices/emails/draft_reminder"),
+    "counter_consent_code": Event(
+        "teleservices/emails/counter_consent", sms="teleservices/sms/counter_consent.txt", essential=True
+    ),
     "document_expiring": Event("vault/emails/document_expiring", sms="vault/sms/document_expiring.txt"),
     "document_refused": Event("vault/emails/document_refused"),
     "household_invitation": Event("portal/emails/household_invitation", space=False, essential=True),

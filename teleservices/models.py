@@ -364,6 +364,12 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """The drafts an agent is filling in for citizens (multichannel intake)."""
         return self.drafts().filter(filed_by=agent)
 
+    def opening_the_file(self) -> CaseQuerySet:
+        """Requests that let their instructors see the citizen's household: filed by the citizen, or at the counter
+        with the citizen's consent."""
+        consented = CounterConsent.objects.granted().filter(case=models.OuterRef("pk"))
+        return self.filter(Q(filed_by__isnull=True) | models.Exists(consented))
+
     def submitted(self) -> CaseQuerySet:
         return self.filter(submitted_at__isnull=False)
 
@@ -513,6 +519,12 @@ class Case(models.Model):
         return reverse("teleservices:case", args=[self.reference])
 
     @property
+    def counter_consent_granted(self) -> bool:
+        """Whether the citizen agreed that the agent filing this request in their name sees their household and
+        vault for it."""
+        return self.counter_consents.granted().exists()
+
+    @property
     def is_draft(self) -> bool:
         return self.submitted_at is None
 
@@ -611,3 +623,43 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} — {self.created_at:%d/%m/%Y %H:%M}"
+
+
+COUNTER_CONSENT_VALIDITY = datetime.timedelta(minutes=10)
+COUNTER_CONSENT_ATTEMPTS = 5
+
+
+class CounterConsentQuerySet(models.QuerySet["CounterConsent"]):
+    def granted(self) -> CounterConsentQuerySet:
+        return self.filter(granted_at__isnull=False)
+
+
+class CounterConsent(models.Model):
+    """A citizen's agreement, by a one-time code sent to them, that the agent filing a request in their name at the
+    counter sees their household and the documents of their vault for that request. Without it the agent works from
+    the papers the citizen brought. Each row also records who asked and when the citizen agreed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="counter_consents")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    granted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CounterConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("citizen's consent at the counter")
+        verbose_name_plural = _("citizens' consents at the counter")
+
+    def __str__(self) -> str:
+        return f"{self.case} — {self.agent}"
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + COUNTER_CONSENT_VALIDITY
+
+    def is_open(self, now: datetime.datetime) -> bool:
+        """Whether the code may still be typed: not used, not expired, not tried too often."""
+        return self.granted_at is None and now < self.expires_at and self.attempts < COUNTER_CONSENT_ATTEMPTS

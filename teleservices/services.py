@@ -10,7 +10,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from gru.models import Membership, Notification
@@ -25,7 +27,7 @@ from teleservices import tasks
 from teleservices.definition import FieldDef, FormDefinition, definition_errors, definition_from_rows
 from teleservices.filling import answer_files, document_about, file_answer, prefill_answers, vault_member
 from teleservices.letters_context import letter_context
-from teleservices.models import Case, CaseEvent, FormVersion, Message, Teleservice
+from teleservices.models import Case, CaseEvent, CounterConsent, FormVersion, Message, Teleservice
 from vault.files import CheckedFile
 from vault.models import Document, DocumentType, StoredFile
 from vault.services import document_add, stored_file_create, stored_files_delete_unused
@@ -214,7 +216,9 @@ def case_submit(*, case: Case) -> Case:
     )
     # The acknowledgement email carries the récépissé: it waits for it (case_letter_send releases it), a while only.
     hold = ACKNOWLEDGEMENT_WAIT if receipt is not None else None
-    case_notify(case=case, event="case_received", hold=hold, submitted_at=case.submitted_at)
+    # Filed at the counter in the name of a citizen with an account: they are told who filed it, and when.
+    counter = case.teleservice.department.name if case.filed_by_id and case.user_id else ""
+    case_notify(case=case, event="case_received", hold=hold, submitted_at=case.submitted_at, counter=counter)
     return case
 
 
@@ -341,6 +345,53 @@ def case_message_post(*, case: Case, author: User, body: str, files: list[Checke
     if from_agent:
         case_notify(case=case, event="case_message")
     return message
+
+
+COUNTER_CONSENTS_PER_HOUR = 3
+
+
+@transaction.atomic
+def counter_consent_ask(*, case: Case, agent: User) -> CounterConsent:
+    """Send the citizen, by every channel they use (and in their space), a one-time code to give the agent filing
+    the request in their name, if they agree that the agent sees their household and vault for it."""
+    if case.filed_by_id != agent.pk or not case.is_draft or case.user is None:
+        raise PermissionDenied(_("Only the agent filing this draft for a citizen with an account may ask."))
+    recent = case.counter_consents.filter(created_at__gte=timezone.now() - datetime.timedelta(hours=1))
+    if recent.count() >= COUNTER_CONSENTS_PER_HOUR:
+        raise ValidationError(_("Three codes were sent in the last hour: scan the documents the citizen brought."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    consent = CounterConsent.objects.create(case=case, agent=agent, code_digest=_consent_digest(case, code))
+    notify(
+        event="counter_consent_code",
+        user=case.user,
+        context={
+            "name": case.user.get_short_name(),
+            "code": code,
+            "agent": agent.get_full_name(),
+            "department": case.teleservice.department.name,
+            "title": case.teleservice.title,
+        },
+        url=reverse("portal:space"),
+    )
+    return consent
+
+
+def counter_consent_confirm(*, case: Case, agent: User, code: str) -> None:
+    """The code the citizen gave: right, the consent is granted; wrong, one attempt of five is spent."""
+    with transaction.atomic():
+        consent = CounterConsent.objects.select_for_update().filter(case=case, agent=agent).first()
+        if consent is None or not consent.is_open(timezone.now()):
+            raise ValidationError(_("This code is no longer valid: send a new one."))
+        right = constant_time_compare(consent.code_digest, _consent_digest(case, code.strip()))
+        consent.attempts += 1
+        consent.granted_at = timezone.now() if right else None
+        consent.save(update_fields=["attempts", "granted_at"])
+    if not right:
+        raise ValidationError(_("This is not the code sent to the citizen."))
+
+
+def _consent_digest(case: Case, code: str) -> str:
+    return salted_hmac("teleservices.counter_consent", f"{case.public_id}:{code}", algorithm="sha256").hexdigest()
 
 
 @transaction.atomic

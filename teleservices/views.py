@@ -41,6 +41,7 @@ class Desk:
     later_view: str
     done_view: str
     by_agent: bool = False
+    notice_template: str = ""  # shown above each page (the counter's consent)
 
     def page_url(self, case: Case, index: int) -> str:
         return reverse(self.fill_view, args=[case.public_id, index + 1])
@@ -113,8 +114,11 @@ def fill(request: HttpRequest, public_id: str, page: int) -> HttpResponse:
     return fill_page(request, _draft(request, public_id), page - 1, desk=CITIZEN_DESK, household=_household(request))
 
 
-def fill_page(request: HttpRequest, case: Case, index: int, *, desk: Desk, household: Household | None) -> HttpResponse:
-    """A page of a draft: shown, saved, checked, then the next shown page or the review."""
+def fill_page(
+    request: HttpRequest, case: Case, index: int, *, desk: Desk, household: Household | None, vault: bool = True
+) -> HttpResponse:
+    """A page of a draft: shown, saved, checked, then the next shown page or the review. The household's members
+    and, with `vault`, the applicant's documents are offered to its questions."""
     definition = case.form
     if index not in definition.shown_pages(case.data):
         # a page hidden by the answers: back to where the draft stopped, or to the review if that page is hidden too
@@ -128,7 +132,7 @@ def fill_page(request: HttpRequest, case: Case, index: int, *, desk: Desk, house
         answers=case.data,
         household=household,
         add_row=request.GET.get("ajouter", ""),
-        documents=_vault_documents(case, definition.pages[index]),
+        documents=_vault_documents(case, definition.pages[index]) if vault else [],
     )
     if request.method == "POST":
         return _fill_post(request, case, form, index, desk)

@@ -57,10 +57,12 @@ def _citizen_context(request: HttpRequest, person: User, counter_form: DocumentF
         .select_related("type", "member")
         .prefetch_related("files")
     )
-    may_add = vault_access.may_add_for(request.user, person)
+    shows_household = access.sees_household(request.user, person)
+    # Filing a proof names a member of the household: only for agents who may see it.
+    may_add = shows_household and vault_access.may_add_for(request.user, person)
     return {
         "person": person,
-        "household": household,
+        "household": household if shows_household else None,
         "cases": cases,
         "thread": thread,
         "documents": [

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backoffice.forms import CitizenSearchForm, IntakeForm
+from backoffice.forms import CitizenSearchForm, CounterConsentForm, IntakeForm
 from gru.access import agent_required
 from portal.models import Household, User
 from teleservices import services
@@ -28,6 +28,7 @@ COUNTER_DESK = Desk(
     later_view="backoffice:intake",
     done_view="backoffice:case",
     by_agent=True,
+    notice_template="backoffice/_counter_consent.html",
 )
 
 
@@ -71,9 +72,43 @@ def _draft(request: HttpRequest, public_id: str) -> Case:
 @agent_required
 @GET_POST
 def intake_fill(request: HttpRequest, public_id: str, page: int) -> HttpResponse:
+    """A page of the draft; the citizen's household and vault only once the citizen agreed (`intake_consent`)."""
     case = _draft(request, public_id)
-    household = Household.objects.filter(pk=case.household_id).prefetch_related("members").first()
-    return fill_page(request, case, page - 1, desk=COUNTER_DESK, household=household)
+    consented = case.counter_consent_granted
+    household = (
+        Household.objects.filter(pk=case.household_id).prefetch_related("members").first() if consented else None
+    )
+    return fill_page(request, case, page - 1, desk=COUNTER_DESK, household=household, vault=consented)
+
+
+@agent_required
+@GET_POST
+def intake_consent(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Ask the citizen, by a code sent to them, to let the agent see their household and vault for this request."""
+    case = _draft(request, public_id)
+    if case.user_id is None:
+        raise Http404
+    form = CounterConsentForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            _consent_step(request, case, form)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+        else:
+            return redirect(COUNTER_DESK.resume_url(case) if case.counter_consent_granted else request.path)
+    return render(request, "backoffice/intake_consent.html", {"case": case, "form": form})
+
+
+def _consent_step(request: HttpRequest, case: Case, form: CounterConsentForm) -> None:
+    """Send a code (`action=send`), or check the one the citizen gave."""
+    if request.POST.get("action") == "send":
+        services.counter_consent_ask(case=case, agent=request.user)
+        messages.success(request, _("A code was sent to the citizen. Ask them for it."))
+    elif form.is_valid() and form.cleaned_data["code"]:
+        services.counter_consent_confirm(case=case, agent=request.user, code=form.cleaned_data["code"])
+        messages.success(request, _("The citizen agreed: their household and documents are offered for this request."))
+    else:
+        raise ValidationError(_("Type the code the citizen received."))
 
 
 @agent_required

@@ -2,8 +2,8 @@
 an answer or shared for the request); the rest of her vault stays private, and nobody else reads any of it."""
 
 from django.core import mail
-from django.test import Client
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
