@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -38,13 +39,23 @@ def test_pages_load_nothing_from_another_origin(client, organisation):
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "legal_notice", "privacy", "accessibility", "account_login", "account_signup"]
+    ("url", "status"),
+    [
+        *[(reverse(name), 200) for name in ["home", "legal_notice", "privacy", "accessibility", "healthz"]],
+        (reverse("teleservices:catalogue"), 200),
+        (reverse("teleservices:start", args=["acte-de-naissance"]), 200),
+        *[(reverse(name), 200) for name in ["account_login", "account_signup", "account_reset_password"]],
+        (reverse("letters:verify_start"), 200),
+        (reverse("letters:verify", args=["2222-3333-4444"]), 404),  # a sent letter's: tests/letters/test_verify.py
+        ("/.well-known/security.txt", 200),
+    ],
 )
-def test_anonymous_pages_write_nothing_to_the_database(client, organisation, name):
+def test_anonymous_pages_write_nothing_to_the_database(client, teleservices, security_contact, url, status):
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse(name)).status_code == 200
+        assert client.get(url).status_code == status
     writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
     assert writes == []
+    assert not Session.objects.exists() and "sessionid" not in client.cookies
 
 
 @pytest.fixture
