@@ -129,3 +129,15 @@ def test_a_guessing_spread_over_many_addresses_is_stopped_and_the_link_lets_the_
     client.logout()
     client.cookies.clear()  # another browser, without the link
     assert LOCKED in _login(client, alice.email, PASSWORD, "203.0.113.8").content.decode()
+
+
+def test_a_password_reset_unlocks_the_account_for_the_citizen(client, alice, django_capture_on_commit_callbacks):
+    new_password = "Loire-en-automne-2026"
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail(client, alice.email, "198.51.100.1")
+    relayed = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    client.post(reverse("account_reset_password"), {"email": alice.email}, **relayed)
+    link = re.search(r"https?://[^/\s]+(/compte/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    form = client.get(link, follow=True, **relayed)
+    client.post(form.request["PATH_INFO"], {"password1": new_password, "password2": new_password}, **relayed)
+    assert _login(client, alice.email, new_password, "198.51.100.1").status_code == 302 and _signed_in(client)
