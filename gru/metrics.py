@@ -3,7 +3,9 @@ antivirus verdicts, and, computed at each scrape, the length of the broker's que
 
 Never public: /metrics answers only a request with `Authorization: Bearer <METRICS_TOKEN>`, or one coming straight
 (not through a proxy: no X-Forwarded-For) from an address of METRICS_ALLOWED_NETWORKS; anyone else, and everyone when
-neither is set, gets a 404. It writes nothing to the database (one SELECT for the outbox).
+neither is set, gets a 404. The address checked is the connection's own, never gru.proxies.client_address: what
+TRUSTED_PROXIES lets the throttles believe must not open the metrics. It writes nothing to the database (one SELECT
+for the outbox).
 
 Counters live in the process that counts them: gunicorn's workers, and the Celery worker's pool processes, where tasks
 run and files are scanned. Two ways to gather them, for one machine or several:

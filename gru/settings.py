@@ -16,7 +16,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
-from gru import logs
+from gru import logs, proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -156,6 +156,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "home"
 
+# The reverse proxies in front of the portal (gru/proxies.py): how many append to X-Forwarded-For (1 behind one load
+# balancer), or their networks (CIDR, comma-separated), whose X-Forwarded-For alone is believed. 0: none, REMOTE_ADDR
+# is the client — behind a proxy every citizen would then share its address, and its limits.
+TRUSTED_PROXIES = proxies.trusted_proxies_parse(env("TRUSTED_PROXIES", default="0"))
+
 # Sessions live in the database, read through the Redis cache; they end after SESSION_IDLE_MINUTES without activity.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -182,13 +187,14 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
-# Behind reverse proxies / load balancers, how many append to X-Forwarded-For: the client's address the limits below
-# (and the letters' verification page) count by is the one the first proxy saw. 0: REMOTE_ADDR (no proxy) — behind a
-# proxy every citizen would then share its address, and its limits.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
-    # Per IP and per account: after 5 failures in 5 minutes the account is locked for the rest of the window.
+    # Failed sign-ins (portal/lockouts.py), counted by the client's address (TRUSTED_PROXIES): 10 a minute from one
+    # address whatever the account; 5 in 5 minutes for one account from one address lock the account there only
+    # (allauth's second-factor step counts per account). "login_failed_account": one account from every address, high
+    # enough for no citizen to reach it alone, low enough to slow a guessing spread over many addresses. A locked
+    # account's holder is emailed a link that unlocks it for them.
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "50/h/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("langue/", set_language, name="set_language"),
+    path("compte/", include("portal.account_urls")),
     path("compte/", include("allauth.urls")),
     path("franceconnect/", include("portal.franceconnect_urls")),
     path("", include("teleservices.urls")),

@@ -3,14 +3,13 @@ code, or scans its QR code, and sees who issued it (the collectivité and its de
 it is and the holder's name partly masked: enough to tell a real letter from a forgery, and nothing more (never its
 subject or text, which may hold a reference or a full name).
 
-A letter not sent answers exactly as an unknown code; lookups are limited per client (the IP address the login
-throttle uses too, behind the trusted proxies of ALLAUTH_TRUSTED_PROXY_COUNT); an anonymous visit writes nothing."""
+A letter not sent answers exactly as an unknown code; lookups are limited per client (its address behind the reverse
+proxies of TRUSTED_PROXIES, gru.proxies.client_address, as for sign-ins); an anonymous visit writes nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.adapter import get_adapter
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -19,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gru.proxies import client_address
 from letters.forms import VerifyForm
 from letters.models import Letter, code_normalise
 from teleservices.models import Case
@@ -82,7 +82,7 @@ def masked(name: str) -> str:
 
 def _over_limit(request: HttpRequest) -> bool:
     """Whether this client made more than VERIFY_LIMIT lookups in its current window (counted in the cache)."""
-    key = f"letters:verify:{get_adapter(request).get_client_ip(request)}"
+    key = f"letters:verify:{client_address(request)}"
     if cache.add(key, 1, VERIFY_WINDOW_SECONDS):
         return False
     try:

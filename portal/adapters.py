@@ -1,4 +1,5 @@
 import logging
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -6,12 +7,26 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from gru.access import is_agent
-from portal import franceconnect, franceconnect_linking
+from gru.proxies import client_address
+from portal import franceconnect, franceconnect_linking, lockouts
 
 logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client's address behind our reverse proxies (TRUSTED_PROXIES), for every rate limit of allauth."""
+        return client_address(request)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Count the attempt per address, per account at this address and per account (portal.lockouts); allauth
+        takes it back when the password is right."""
+        self._login_failed_rl_usage = lockouts.login_attempt_count(request, login=credentials.get("email", ""))
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        """After a password reset, which only the account's holder can do: their account unlocked for them."""
+        lockouts.login_unlock(request, login=credentials.get("email", ""))
+
     def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         """Signed in with a password or an emailed link: the account is proved, a FranceConnect identity waiting for
         that proof is connected to it."""

@@ -138,6 +138,7 @@ INVITATION_WINDOW = datetime.timedelta(hours=24)
 # goes out in our emails, no link, no number, no message.
 INVITER_NAME = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+)*")
 INVITER_NAME_MAX = 60
+UNLOCK_LINK_VALIDITY = datetime.timedelta(hours=1)  # an emailed link that unlocks an account (portal.lockouts)
 
 
 def _invitation_limits_check(*, household: Household, email: str) -> None:
@@ -213,6 +214,17 @@ def household_invitation_accept(*, invitation: HouseholdInvitation, user: User) 
         last_name=user.last_name,
         birth_date=user.birth_date,
         relationship=HouseholdMember.Relationship.PARTNER,
+    )
+
+
+@transaction.atomic
+def user_unlock_link_send(*, user: User, token: str) -> None:
+    """Email a locked account's holder the link that unlocks it (portal.lockouts), whatever their email choices."""
+    notify(
+        event="account_locked",
+        user=user,
+        context={"valid_minutes": UNLOCK_LINK_VALIDITY // datetime.timedelta(minutes=1)},
+        url=reverse("account_unlock", args=[token]),
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from appointments.models import Appointment
 from gru.models import Notification
 from gru.notifications import notifications_mark_read
-from portal import services
+from portal import lockouts, services
 from portal.forms import AddressForm, HouseholdCreateForm, HouseholdMemberForm, InvitationForm, ProfileForm
 from portal.models import Household, HouseholdInvitation, HouseholdMember
 from teleservices.models import Case
@@ -186,3 +186,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("You have joined the household."))
             return redirect("portal:household")
     return render(request, "portal/invitation_accept.html", {"invitation": invitation, "error": error})
+
+
+@GET_POST
+def account_unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The link emailed to a locked account: a button unlocks it for this browser and address (a mail scanner that
+    opens links does not use it up), then the sign-in page."""
+    if lockouts.unlock_link_user(token) is None:
+        return render(request, "account/unlock.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        if lockouts.unlock_link_use(request, token=token):
+            messages.success(request, _("Your account is unlocked: you can sign in again."))
+            return redirect("account_login")
+        return render(request, "account/unlock.html", {"invalid": True}, status=404)
+    return render(request, "account/unlock.html", {})

@@ -65,6 +65,16 @@ def test_lookups_are_limited_per_client(client, sent_letter):
     assert client.get(url, REMOTE_ADDR="192.0.2.7").status_code == 200
 
 
+def test_lookups_behind_the_proxy_are_counted_per_citizen(client, sent_letter, settings):
+    settings.TRUSTED_PROXIES = 1
+    url = reverse("letters:verify", args=[sent_letter.display_code])
+    behind = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(VERIFY_LIMIT):
+        assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.5", **behind).status_code == 200
+    assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.5", **behind).status_code == 429
+    assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.6", **behind).status_code == 200
+
+
 def test_an_anonymous_visit_writes_nothing_and_reads_once(client, sent_letter, django_assert_max_num_queries):
     url = reverse("letters:verify", args=[sent_letter.display_code])
     with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(2):
