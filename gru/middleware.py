@@ -1,4 +1,5 @@
-"""Project-wide request handling: request ids and their log lines, idle sessions, second factor for staff areas."""
+"""Project-wide request handling: request ids and their log lines, request sizes, idle sessions, second factor for
+staff areas."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_structlog.middlewares import RequestMiddleware
 
+from gru import views
 from gru.access import is_agent, is_staff_area, needs_second_factor
 
 IDLE_MARK = "_gru_seen"
@@ -145,6 +147,23 @@ class SecondFactorRequiredMiddleware:
                 _("Set up two-factor authentication with an authenticator app before reaching the back office."),
             )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse with a French 413 page, before its body is read, a request announcing more than UPLOAD_MAX_REQUEST_SIZE
+    bytes (Django reads no more than the announced Content-Length)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then
+        if length > settings.UPLOAD_MAX_REQUEST_SIZE:
+            return views.request_too_large(request)
         return self.get_response(request)
 
 

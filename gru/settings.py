@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gru.middleware.SecurityHeadersMiddleware",  # before WhiteNoise: static files carry them too
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gru.middleware.RequestSizeLimitMiddleware",  # before anything reads the body
     "gru.middleware.NulByteRefusalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -272,6 +273,18 @@ FILE_ENCRYPTION_KEYS = {
     key_id: base64.urlsafe_b64decode(key)
     for key_id, key in (pair.split(":", 1) for pair in env.list("FILE_ENCRYPTION_KEYS", default=[]))
 } or {"dev": FILE_ENCRYPTION_DEVELOPMENT_KEY}
+# Uploads: a file above FILE_UPLOAD_MAX_MEMORY_SIZE is written to a temporary file (in FILE_UPLOAD_TEMP_DIR, the
+# system's by default) as it arrives, not held in memory; a request carries at most DATA_UPLOAD_MAX_NUMBER_FILES
+# files and DATA_UPLOAD_MAX_MEMORY_SIZE of other fields (a French 400 page beyond: gru.views.bad_request), and
+# UPLOAD_MAX_REQUEST_SIZE in all, refused before it is read (gru.middleware.RequestSizeLimitMiddleware, a 413).
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default="") or None
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+UPLOAD_MAX_REQUEST_SIZE = env.int("UPLOAD_MAX_REQUEST_SIZE", default=50 * 1024 * 1024)
+# What the files of a household (its members' with an account, or a citizen's alone) may take in all, in bytes:
+# uploads beyond are refused with a French message (vault.services.storage_quota_check).
+HOUSEHOLD_STORAGE_QUOTA = env.int("HOUSEHOLD_STORAGE_QUOTA", default=500 * 1024 * 1024)
 # Antivirus: uploads stay in quarantine until ClamAV's daemon finds them clean (a Unix socket, or host and port).
 CLAMAV_ENABLED = env.bool("CLAMAV_ENABLED", default=False)
 CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="/run/clamav/clamd.ctl")

@@ -7,6 +7,7 @@ from gru import health, metrics, views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = admin.site.site_title = "GRU"
+handler400 = views.bad_request
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,4 +1,5 @@
-"""Public pages of the portal: home, legal pages, the organisation's logo, security.txt and the health check."""
+"""Public pages of the portal: home, legal pages, the organisation's logo, security.txt, the health check, and the
+pages of refused requests (malformed, too many files, too large)."""
 
 import datetime
 import mimetypes
@@ -6,11 +7,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -89,3 +93,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check(_database_probe), "redis": _check(_redis_probe)}
     status = 200 if all(value == "ok" for value in checks.values()) else 503
     return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)
+
+
+def _refused(request: HttpRequest, *, status: int, heading: str, explanation: str) -> HttpResponse:
+    """A request refused before any view saw it: rendered without the user, who may not be known yet."""
+    context = {"heading": heading, "explanation": explanation}
+    return render(request, "pages/request_refused.html", context, status=status)
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    explanation = _(
+        "What you sent is larger than %(max)s in all. Go back to the previous page and send fewer or smaller files at "
+        "once: your other answers are still there."
+    ) % {"max": filesizeformat(settings.UPLOAD_MAX_REQUEST_SIZE)}
+    return _refused(request, status=413, heading=_("Too large to be received"), explanation=explanation)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: what was wrong with the request, when we know it (too many files, too many characters)."""
+    if isinstance(exception, TooManyFilesSent):
+        explanation = _(
+            "You sent more than %(count)s files at once. Go back to the previous page and send them in several times: "
+            "your other answers are still there."
+        ) % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    elif isinstance(exception, RequestDataTooBig):
+        explanation = _("What you typed is too long to be received. Go back to the previous page and shorten it.")
+    else:
+        explanation = _(
+            "Your browser sent a request the portal cannot read. Go back to the previous page and try again."
+        )
+    return _refused(request, status=400, heading=_("Request refused"), explanation=explanation)

@@ -25,6 +25,7 @@ from teleservices.filling import PageForm, summary
 from teleservices.forms import DocumentShareForm, MessageForm, SearchForm
 from teleservices.models import Case, CaseEvent, Category, Teleservice
 from vault.models import Document, StoredFile
+from vault.services import StorageQuotaExceeded
 
 GET_POST = require_http_methods(["GET", "POST"])
 REQUESTS_PER_PAGE = 20
@@ -149,6 +150,24 @@ def _vault_documents(case: Case, page: PageDef) -> list[Document]:
 
 
 def _fill_post(request: HttpRequest, case: Case, form: PageForm, index: int, desk: Desk) -> HttpResponse:
+    try:
+        return _fill_save(request, case, form, index, desk)
+    except StorageQuotaExceeded as refusal:
+        return _fill_refused(request, case, form, index, desk, refusal)
+
+
+def _fill_refused(
+    request: HttpRequest, case: Case, form: PageForm, index: int, desk: Desk, refusal: StorageQuotaExceeded
+) -> HttpResponse:
+    """The page's new files do not fit in the household's storage: they are refused, the other answers kept."""
+    for key in form.checked_files:
+        form.add_error(key, refusal)
+    case = services.case_page_save(case=case, answers=form.page_answers(partial=True), files={}, page=index)
+    form.answers = case.data
+    return _fill_render(request, case, form, index, desk)
+
+
+def _fill_save(request: HttpRequest, case: Case, form: PageForm, index: int, desk: Desk) -> HttpResponse:
     definition, action = case.form, request.POST.get("action", "continue")
     if request.htmx and action == "refresh":
         answers = form.page_answers(partial=True)
@@ -267,14 +286,12 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference)
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        body, files = form.cleaned_data["body"], form.checked_files
-        if case.awaits_citizen:
-            services.case_complete(case=case, author=request.user, body=body, files=files)
-            messages.success(request, _("Thank you: your request is back with the department."))
+        try:
+            _message_send(request, case, form)
+        except ValidationError as error:  # refused (files past the household's storage, …): the text is kept
+            form.add_error("attachments" if isinstance(error, StorageQuotaExceeded) else None, error)
         else:
-            services.case_message_post(case=case, author=request.user, body=body, files=files, from_agent=False)
-            messages.success(request, _("Your message has been sent."))
-        return redirect("teleservices:case", case.reference)
+            return redirect("teleservices:case", case.reference)
     events = case.events.filter(kind__in=CaseEvent.CITIZEN_KINDS).select_related("status")
     context = {
         "case": case,
@@ -304,6 +321,17 @@ def case_documents(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.error(request, _("Choose documents of your own vault."))
     return redirect("teleservices:case", case.reference)
+
+
+def _message_send(request: HttpRequest, case: Case, form: MessageForm) -> None:
+    """The citizen's message: what the department asked for when it waits for them, or a message."""
+    body, files = form.cleaned_data["body"], form.checked_files
+    if case.awaits_citizen:
+        services.case_complete(case=case, author=request.user, body=body, files=files)
+        messages.success(request, _("Thank you: your request is back with the department."))
+    else:
+        services.case_message_post(case=case, author=request.user, body=body, files=files, from_agent=False)
+        messages.success(request, _("Your message has been sent."))
 
 
 @staff_member_required

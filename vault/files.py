@@ -91,6 +91,8 @@ def file_check(uploaded: UploadedFile, *, types: list[str], max_size: int) -> Ch
             _("The file “%(name)s” is too large (%(size)s): the maximum is %(max)s.")
             % {"name": name, "size": filesizeformat(uploaded.size), "max": filesizeformat(max_size)}
         )
+    # Read only once its size is known to be within max_size (an upload above FILE_UPLOAD_MAX_MEMORY_SIZE waits in a
+    # temporary file until then): the checks, the re-encoding and the encryption (AES-GCM, in one go) need it whole.
     content = b"".join(uploaded.chunks())
     mime = magic.from_buffer(content[:HEAD_BYTES], mime=True)
     kind = next((KINDS[FileType(t)] for t in types if KINDS[FileType(t)].mime == mime), None)

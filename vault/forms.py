@@ -6,12 +6,16 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.models import HouseholdMember, User
 from vault.files import CheckedFile, accept_hint, file_check, types_label
 from vault.models import DocumentType
 
 MEGABYTE = 1024 * 1024
+# Files one field takes at once: a form asking for more is answered with its answers kept, well before the request's
+# own limit (DATA_UPLOAD_MAX_NUMBER_FILES), past which nothing of it can be read.
+MAX_FILES_PER_FIELD = 10
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -23,6 +27,11 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(files) > MAX_FILES_PER_FIELD:
+            message = ngettext(
+                "Send at most %(count)s file at once.", "Send at most %(count)s files at once.", MAX_FILES_PER_FIELD
+            )
+            raise forms.ValidationError(message % {"count": MAX_FILES_PER_FIELD}, code="too_many_files")
         return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 

@@ -12,13 +12,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.models import HouseholdMember
 from vault import crypto
 from vault.files import FileType
 from vault.validity import valid_until
@@ -51,6 +52,17 @@ def _stored_file_path(instance: StoredFile, filename: str) -> str:
 
 class StoredFileQuerySet(models.QuerySet["StoredFile"]):
     """Who may read which file is decided in vault/access.py."""
+
+    def in_storage_of(self, user: Any) -> StoredFileQuerySet:
+        """What counts toward the storage quota of the user's household: the files its members with an account
+        uploaded (the user's alone without a household), but not those the portal produced or the antivirus emptied."""
+        household = HouseholdMember.objects.household_id_of(user)
+        return self.filter(Q(owner=user) | Q(owner__household_member__household_id=household)).exclude(
+            scan__in=[StoredFile.Scan.GENERATED, StoredFile.Scan.INFECTED]
+        )
+
+    def total_size(self) -> int:
+        return self.aggregate(total=Sum("size", default=0))["total"]
 
 
 class StoredFile(models.Model):

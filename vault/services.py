@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +18,36 @@ from gru import metrics
 from gru.models import Notification
 from gru.notifications import notify
 from gru.queue import enqueue_all, enqueue_on_commit
-from portal.models import HouseholdMember, User
+from portal.models import Household, HouseholdMember, User
 from vault import access, antivirus, crypto, tasks
 from vault.files import CheckedFile
 from vault.models import Document, DocumentType, StoredFile
 
 logger = logging.getLogger(__name__)
+
+
+class StorageQuotaExceeded(ValidationError):
+    """Uploads that do not fit in what is left of the household's storage (HOUSEHOLD_STORAGE_QUOTA)."""
+
+
+def storage_quota_check(*, owner: User, adding: Sequence[CheckedFile]) -> None:
+    """Refuse uploads that would take the owner's household (the owner alone without one) past
+    HOUSEHOLD_STORAGE_QUOTA, with a French StorageQuotaExceeded. Called in the transaction that stores them: the
+    household's row (or the owner's) stays locked until then, so that two uploads at once cannot both pass."""
+    needed = sum(len(checked.content) for checked in adding)
+    if not needed:
+        return
+    if Household.objects.of(owner).select_for_update(of=("self",)).first() is None:
+        User.objects.select_for_update().filter(pk=owner.pk).first()
+    used, quota = StoredFile.objects.in_storage_of(owner).total_size(), settings.HOUSEHOLD_STORAGE_QUOTA
+    if used + needed > quota:
+        message = _(
+            "Not enough room is left in your storage space: %(used)s used of %(quota)s (with the files of your "
+            "household), and these files take %(needed)s. Delete the documents you no longer need from “My "
+            "documents”, or contact our services."
+        )
+        sizes = {"used": filesizeformat(used), "quota": filesizeformat(quota), "needed": filesizeformat(needed)}
+        raise StorageQuotaExceeded(message % sizes, code="storage_quota")
 
 
 @transaction.atomic
@@ -145,6 +170,7 @@ def document_upload(
     instructs their requests files it at the counter, verified at once since they saw the original."""
     if agent is not None and not access.may_add_for(agent, owner):
         raise PermissionDenied(_("Only agents instructing this citizen's requests may file their documents."))
+    storage_quota_check(owner=owner, adding=pages)
     files = [stored_file_create(owner=owner, checked=page) for page in pages]
     source = Document.Source.COUNTER if agent else Document.Source.CITIZEN
     document = document_add(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -74,7 +75,12 @@ def documents(request: HttpRequest) -> HttpResponse:
     for document in listed.order_by("member__first_name", "type__position", "-issued_on"):
         name = str(document.member) if document.member else request.user.get_full_name()
         groups.setdefault(name, []).append(document)
-    context = {"groups": groups, "today": timezone.localdate()}
+    context = {
+        "groups": groups,
+        "today": timezone.localdate(),
+        "storage_used": StoredFile.objects.in_storage_of(request.user).total_size(),
+        "storage_quota": settings.HOUSEHOLD_STORAGE_QUOTA,
+    }
     return render(request, "vault/documents.html", context)
 
 

@@ -108,6 +108,18 @@ def test_bob_files_a_document_brought_to_the_counter_verified_at_once(bob_client
     assert document.files.get().owner == alice
 
 
+def test_a_counter_document_past_the_households_quota_is_refused_in_french(bob_client, alice, birth_case, settings):
+    settings.HOUSEHOLD_STORAGE_QUOTA = len(pdf_bytes()) - 1
+    url = reverse("backoffice:document_add", args=[alice.pk])
+    pages = [SimpleUploadedFile("livret.pdf", pdf_bytes(), "application/pdf")]
+    data = {"guichet-type": demo.seed()["livret-famille"].pk, "guichet-issued_on": "12/05/2010", "guichet-pages": pages}
+    response = bob_client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Il ne reste pas assez de place dans votre espace de stockage" in page and 'value="12/05/2010"' in page
+    assert not Document.objects.exists()
+
+
 def test_a_counter_document_with_a_bad_file_is_refused_and_nothing_is_stored(bob_client, alice, birth_case):
     kind = demo.seed()["rib"]
     url = reverse("backoffice:document_add", args=[alice.pk])
