@@ -183,6 +183,11 @@ class CaseShare(UserObjectPermissionBase):
     """django-guardian's object permission on a case, with a direct foreign key (fast joins)."""
 
     content_object = models.ForeignKey("teleservices.Case", on_delete=models.CASCADE, related_name="shares")
+    with_notes = models.BooleanField(
+        _("internal notes shared too"),
+        default=False,
+        help_text=_("Without them, the agent asked for an opinion sees only the notes they wrote."),
+    )
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("case shared with an agent")
