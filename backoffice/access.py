@@ -1,10 +1,13 @@
-"""What an agent may see and do in the back office: the cases of their departments and the cases shared with them."""
+"""What an agent may see and do in the back office: the cases of their departments and the cases shared with them.
+
+A case shared for an opinion is seen alone: its page, never the citizen's 360° view, their other requests or their
+vault, and its internal notes only when the sharing agent shared them too."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from backoffice.models import CaseShare
+from backoffice.models import CaseShare, Note
 from gru.models import Membership
 from portal.models import User
 from teleservices.models import Case, CaseQuerySet
@@ -12,26 +15,43 @@ from teleservices.models import Case, CaseQuerySet
 VIEW_CASE = "view_case"
 
 
+def _shares(user: User) -> QuerySet[CaseShare]:
+    return CaseShare.objects.filter(user=user, permission__codename=VIEW_CASE)
+
+
+def _of_departments(user: User) -> Q:
+    return Q(department__in=Membership.objects.of(user).department_ids())
+
+
+def cases_instructed_by(user: User) -> CaseQuerySet:
+    """Submitted cases of the agent's departments, closed ones included (a case shared with them is not one)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.submitted().filter(_of_departments(user))
+
+
 def cases_visible_to(user: User) -> CaseQuerySet:
     """Submitted cases of the agent's departments, and those shared with them for an opinion."""
     if not user.is_authenticated:
         return Case.objects.none()
-    departments = Membership.objects.of(user).department_ids()
-    shared = CaseShare.objects.filter(content_object=OuterRef("pk"), user=user, permission__codename=VIEW_CASE)
-    return Case.objects.submitted().filter(Q(department__in=departments) | Exists(shared))
-
-
-def cases_instructed_by(user: User) -> CaseQuerySet:
-    """Submitted cases of the agent's departments, closed ones included (not those only shared with them)."""
-    if not user.is_authenticated:
-        return Case.objects.none()
-    return Case.objects.submitted().filter(department__in=Membership.objects.of(user).department_ids())
+    shared = Exists(_shares(user).filter(content_object=OuterRef("pk")))
+    return Case.objects.submitted().filter(_of_departments(user) | shared)
 
 
 def cases_shared_with(user: User) -> CaseQuerySet:
     """Submitted cases another department shared with the agent for an opinion."""
-    shared = CaseShare.objects.filter(content_object=OuterRef("pk"), user=user, permission__codename=VIEW_CASE)
-    return Case.objects.submitted().filter(Exists(shared))
+    return Case.objects.submitted().filter(Exists(_shares(user).filter(content_object=OuterRef("pk"))))
+
+
+def sees_all_notes(user: User, case: Case, *, member: bool) -> bool:
+    """Whether the agent reads every internal note of the case: as a `member` of its department, or as the agent it
+    was shared with, notes included."""
+    return member or _shares(user).filter(content_object=case, with_notes=True).exists()
+
+
+def notes_visible_to(user: User, case: Case, *, all_notes: bool) -> QuerySet[Note]:
+    """The case's internal notes, all of them (`sees_all_notes`), or only those the agent wrote (their opinion)."""
+    return case.notes.all() if all_notes else case.notes.filter(author=user)
 
 
 def role_on(user: User, case: Case) -> str | None:

@@ -44,6 +44,7 @@ from portal.models import User
 from teleservices.definition import FormDefinition
 from teleservices.filling import SummaryLine, summary
 from teleservices.models import Case, CaseQuerySet, FormVersion
+from vault import crypto
 
 logger = logging.getLogger(__name__)
 
@@ -269,7 +270,7 @@ def export_run(*, export_id: int) -> Export | None:
     else:
         export.state = Export.State.DONE
     export.finished_at = timezone.now()
-    export.save(update_fields=["state", "rows_done", "rows_total", "file", "finished_at"])
+    export.save(update_fields=["state", "rows_done", "rows_total", "file", "key_id", "finished_at"])
     return export
 
 
@@ -279,7 +280,7 @@ def _export_file_write(export: Export) -> None:
     this.update(rows_total=cases.count())
     with tempfile.TemporaryFile() as out:
         written = export_write(cases, format=export.format, out=out, progress=lambda done: this.update(rows_done=done))
-        export.file.save(export.filename, File(out), save=False)
+        _export_file_save(export, out)
     export.rows_done = export.rows_total = written
 
 
@@ -303,8 +304,18 @@ def _letters_file_write(export: Export) -> None:
 
     with tempfile.TemporaryFile() as out:
         merged = pdfs_merge(contents(), out)
-        export.file.save(export.filename, File(out), save=False)
+        _export_file_save(export, out)
     export.rows_done = export.rows_total = merged
+
+
+def _export_file_save(export: Export, written: IO[bytes]) -> None:
+    """Keep the file written, encrypted as the vault's files (vault.crypto) a chunk at a time, bound to the export."""
+    export.key_id = crypto.current_key_id()
+    written.seek(0)
+    with tempfile.TemporaryFile() as blob:
+        chunks = iter(lambda: written.read(crypto.CHUNK_BYTES), b"")
+        crypto.encrypt_chunks(chunks, blob, key_id=export.key_id, bound_to=export.bound_to)
+        export.file.save(export.filename, File(blob), save=False)
 
 
 FILE_WRITERS: dict[str, Callable[[Export], None]] = {

@@ -169,6 +169,11 @@ class NoteForm(forms.Form):
 
 class ShareForm(forms.Form):
     agent = forms.ModelChoiceField(label=_("Agent asked for an opinion"), queryset=User.objects.none())
+    with_notes = forms.BooleanField(
+        label=_("Share the internal notes too"),
+        required=False,
+        help_text=_("Otherwise they see only the request and the notes they write."),
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

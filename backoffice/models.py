@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from backoffice import default_workflow
 from gru.colours import contrast_ratio
 from gru.models import HEX_COLOUR, MINIMUM_CONTRAST, Membership, hex_colour
+from vault import crypto
 from vault.models import private_storage
 
 
@@ -183,6 +185,11 @@ class CaseShare(UserObjectPermissionBase):
     """django-guardian's object permission on a case, with a direct foreign key (fast joins)."""
 
     content_object = models.ForeignKey("teleservices.Case", on_delete=models.CASCADE, related_name="shares")
+    with_notes = models.BooleanField(
+        _("internal notes shared too"),
+        default=False,
+        help_text=_("Without them, the agent asked for an opinion sees only the notes they wrote."),
+    )
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("case shared with an agent")
@@ -253,8 +260,8 @@ class ExportQuerySet(models.QuerySet["Export"]):
 
 
 class Export(models.Model):
-    """A file a worker writes for an agent, kept a day for its owner only: a long export of the task board's list, or
-    the letters a department sent on a day merged into one PDF to print."""
+    """A file a worker writes for an agent, kept a day for its owner only, encrypted: a long export of the task board's
+    list, or the letters a department sent on a day merged into one PDF to print."""
 
     class Kind(models.TextChoices):
         CASES = "cases", _("List of requests")
@@ -289,6 +296,9 @@ class Export(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     file = models.FileField(storage=private_storage, upload_to=_export_path, max_length=200, blank=True)
+    key_id = models.CharField(
+        max_length=40, blank=True, help_text=_("The encryption key of the stored content (empty: not encrypted).")
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -325,6 +335,27 @@ class Export(models.Model):
     @property
     def expires_at(self) -> datetime.datetime:
         return self.created_at + EXPORT_RETENTION
+
+    @property
+    def bound_to(self) -> bytes:
+        """What its file's encryption is bound to: a blob copied onto another export's row does not decrypt."""
+        return f"export:{self.pk}".encode()
+
+    def file_chunks(self) -> Iterator[bytes]:
+        """The file's content, decrypted a chunk at a time as it is sent; FileNotFoundError when it is gone, InvalidTag
+        before anything is given out when it was altered or is another export's."""
+        blob = self.file.open("rb")
+        try:
+            crypto.verify(blob, key_id=self.key_id, bound_to=self.bound_to)
+        except BaseException:
+            blob.close()
+            raise
+        return self._chunks(blob)
+
+    def _chunks(self, blob: BinaryIO) -> Iterator[bytes]:
+        with blob:
+            blob.seek(0)
+            yield from crypto.plain_chunks(blob, key_id=self.key_id, bound_to=self.bound_to)
 
     @property
     def in_progress(self) -> bool:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from backoffice import access
-from backoffice.models import Note, Transition
+from backoffice.models import CaseShare, Note, Transition
 from gru.models import Membership
 from portal.models import User
 from teleservices.models import Case, CaseEvent, Teleservice
@@ -99,13 +99,17 @@ def case_assign(*, case: Case, assignee: User | None, actor: User) -> Case:
 
 
 @transaction.atomic
-def case_share(*, case: Case, agent: User, actor: User) -> Case:
-    """Let an agent of another department read the case to give an opinion (django-guardian object permission)."""
+def case_share(*, case: Case, agent: User, actor: User, with_notes: bool = False) -> Case:
+    """Let an agent of another department read the case, and its internal notes if `with_notes`, to give an opinion
+    (django-guardian object permission); sharing again with the same agent sets `with_notes` anew."""
     if not access.is_member(actor, case):
         raise PermissionDenied(_("Only the instructing department may share a request."))
     if not Membership.objects.filter(user=agent).exists():
         raise ValidationError(_("Requests can only be shared with agents."))
     assign_perm(f"teleservices.{access.VIEW_CASE}", agent, case)
+    CaseShare.objects.filter(content_object=case, user=agent, permission__codename=access.VIEW_CASE).update(
+        with_notes=with_notes
+    )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.SHARED, actor=actor, detail=agent.get_full_name())
     return case
 

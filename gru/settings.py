@@ -264,8 +264,9 @@ if env("PRIVATE_STORAGE", default="local") == "s3":
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {**S3_OPTIONS, "location": env("S3_MEDIA_LOCATION", default="media")},
     }
-# Citizens' files are encrypted at rest (AES-256-GCM): "id:key" pairs, keys of 32 bytes in URL-safe base64, the first
-# one encrypting new files, the others only reading older ones until `manage.py files_reencrypt` has rewritten them.
+# Citizens' files and the agents' exports are encrypted at rest (AES-256-GCM): "id:key" pairs, keys of 32 bytes in
+# URL-safe base64, the first one encrypting new files, the others only reading older ones until `manage.py
+# files_reencrypt` has rewritten them (exports are not: they are purged after a day).
 # Without them (development and the tests), a published key: the one development machines derived from the default
 # SECRET_KEY so far, so their files still open; with DEBUG off, no process starts with it (gru/checks.py).
 FILE_ENCRYPTION_DEVELOPMENT_KEY = base64.urlsafe_b64decode("VEXELdqkP2wdxHNtKJTmixG98xLMsld6ETyUR6V7aII=")

@@ -1,4 +1,5 @@
-"""Citizens' files are encrypted at rest (AES-256-GCM), so that a copy of the storage or of a backup reveals nothing.
+"""Citizens' files, and the agents' exports (backoffice.models.Export), are encrypted at rest (AES-256-GCM), so that a
+copy of the storage or of a backup reveals nothing.
 
 Each stored blob is a random 96-bit nonce followed by the ciphertext and its tag. The file's own public id is bound
 as associated data: a blob copied onto another file's row does not decrypt. The id of the key is kept on the row, so
@@ -9,7 +10,7 @@ leaves every file readable."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
@@ -48,21 +49,35 @@ def decrypt(blob: bytes, *, key_id: str, bound_to: bytes) -> bytes:
     return _cipher(key_id).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], bound_to)
 
 
-def reencrypt(source: BinaryIO, target: BinaryIO, *, key_id: str, new_key_id: str, bound_to: bytes) -> None:
-    """Write into `target` the content of the blob `source` (encrypted with `key_id`, or plain when it is empty),
-    encrypted with `new_key_id`, a chunk at a time. InvalidTag once written when `source` was altered or belongs to
-    another file: `target` is then to be thrown away."""
+def encrypt_chunks(chunks: Iterable[bytes], target: BinaryIO, *, key_id: str, bound_to: bytes) -> None:
+    """Write into `target` the content given as `chunks`, encrypted with `key_id`, a chunk at a time (the same blob
+    as `encrypt` makes: nonce, ciphertext, tag)."""
     nonce = os.urandom(NONCE_BYTES)
-    encryptor = Cipher(algorithms.AES(_key(new_key_id)), modes.GCM(nonce)).encryptor()
+    encryptor = Cipher(algorithms.AES(_key(key_id)), modes.GCM(nonce)).encryptor()
     encryptor.authenticate_additional_data(bound_to)
     target.write(nonce)
-    for chunk in _plain_chunks(source, key_id=key_id, bound_to=bound_to):
+    for chunk in chunks:
         target.write(encryptor.update(chunk))
     target.write(encryptor.finalize() + encryptor.tag)
 
 
-def _plain_chunks(source: BinaryIO, *, key_id: str, bound_to: bytes) -> Iterator[bytes]:
-    """The content of a blob, decrypted as it is read (the tag, at its end, is checked after the last chunk)."""
+def reencrypt(source: BinaryIO, target: BinaryIO, *, key_id: str, new_key_id: str, bound_to: bytes) -> None:
+    """Write into `target` the content of the blob `source` (encrypted with `key_id`, or plain when it is empty),
+    encrypted with `new_key_id`, a chunk at a time. InvalidTag once written when `source` was altered or belongs to
+    another file: `target` is then to be thrown away."""
+    encrypt_chunks(plain_chunks(source, key_id=key_id, bound_to=bound_to), target, key_id=new_key_id, bound_to=bound_to)
+
+
+def verify(source: BinaryIO, *, key_id: str, bound_to: bytes) -> None:
+    """InvalidTag unless the blob is intact and bound to `bound_to`: read through, to check it before streaming any of
+    it out (a chunk given out is decrypted whatever it is bound to: only the tag tells)."""
+    for _chunk in plain_chunks(source, key_id=key_id, bound_to=bound_to):
+        pass
+
+
+def plain_chunks(source: BinaryIO, *, key_id: str, bound_to: bytes) -> Iterator[bytes]:
+    """The content of a blob, decrypted as it is read (the tag, at its end, is checked after the last chunk: InvalidTag
+    then, once the rest was given out); a blob of no key (`key_id` empty) is read as it is, from where it stands."""
     if not key_id:
         yield from iter(lambda: source.read(CHUNK_BYTES), b"")
         return

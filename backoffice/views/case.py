@@ -50,6 +50,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     role = access.role_on(request.user, case)
     member, manager = role is not None, role == Membership.Role.MANAGER
+    all_notes = access.sees_all_notes(request.user, case, member=member)
     transitions = (
         Transition.objects.available(status_id=case.status_id, manager=manager).filter(
             workflow_id=case.teleservice.workflow_id
@@ -76,7 +77,8 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "letter_form": LetterTemplateChoiceForm(case=case) if member else None,
         "events": case.events.select_related("actor", "status"),
         "thread": case.messages.select_related("author").prefetch_related("attachments"),
-        "notes": case.notes.select_related("author"),
+        "notes": access.notes_visible_to(request.user, case, all_notes=all_notes).select_related("author"),
+        "all_notes": all_notes,
         "history": case.history.select_related("history_user", "status", "assignee")[:50],
     }
 
@@ -182,7 +184,9 @@ def case_share(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, case, ValidationError(_("Choose an agent.")))
     try:
-        services.case_share(case=case, agent=form.cleaned_data["agent"], actor=request.user)
+        services.case_share(
+            case=case, agent=form.cleaned_data["agent"], actor=request.user, with_notes=form.cleaned_data["with_notes"]
+        )
     except (ValidationError, PermissionDenied) as error:
         return _refused(request, case, error)
     messages.success(request, _("The request is shared."))

@@ -1,6 +1,7 @@
-"""The 360° view of a citizen: their household, every request of theirs or their household the agent may see, the
-latest messages, and their documents, which the agents instructing their requests verify or refuse. An agent who
-sees none of their requests does not see the citizen either."""
+"""The 360° view of a citizen: their household, every request of theirs or their household the agent's departments
+instruct, the latest messages, and their documents, which the agents instructing their requests verify or refuse. An
+agent who instructs none of their requests (one shared with them for an opinion does not count) does not see the
+citizen either."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def _citizen_context(request: HttpRequest, person: User, counter_form: DocumentF
     household = Household.objects.of(person).prefetch_related("members").first()
     theirs = Q(user=person) | Q(household=household) if household else Q(user=person)
     cases = list(
-        access.cases_visible_to(request.user)
+        access.cases_instructed_by(request.user)
         .filter(theirs)
         .select_related("teleservice", "status", "user")
         .order_by("-submitted_at")[:CASES_SHOWN]

@@ -222,6 +222,8 @@ def test_the_days_letters_of_a_department_are_merged_by_a_worker_into_one_pdf(
         birth_case.department,
     )
     assert (export.state, export.rows_done, export.rows_total, export.attempts) == ("done", 2, 2, 1)
+    with export.file.open("rb") as stored:
+        assert not stored.read().startswith(b"%PDF")  # encrypted at rest
     page = bob_client.get(export.get_absolute_url()).content.decode()
     download = reverse("backoffice:export_download", args=[export.pk])
     assert f'href="{download}"' in page and "2 courriers" in page and "hx-trigger" not in page

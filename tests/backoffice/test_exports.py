@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 import time_machine
+from cryptography.exceptions import InvalidTag
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from backoffice import exports, services
 from backoffice.models import EXPORT_ATTEMPTS, Export
 from tests.backoffice.conftest import BIRTH, submit
 from tests.factories import MembershipFactory
+from vault import crypto
 
 EXPORT = reverse("backoffice:export_create")
 PARIS = timezone.get_default_timezone()
@@ -363,3 +365,41 @@ def test_an_agent_removed_from_a_department_loses_the_exports_they_made_while_a_
     bob.memberships.get(department__slug="enfance").delete()  # as an administrator does it in the admin
     assert bob_client.get(export.get_absolute_url()).status_code == 404
     assert bob_client.get(download).status_code == 404
+
+
+def _stored(export):
+    export.refresh_from_db()
+    with export.file.open("rb") as blob:
+        return blob.read()
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_an_export_is_stored_encrypted_and_downloaded_in_clear_by_its_owner_only(
+    bob_client, carol, alice, teleservices, etat_civil, monkeypatch, django_capture_on_commit_callbacks, format
+):
+    references = {submit(alice, teleservices["acte-de-naissance"]).reference for _i in range(2)}
+    export = _long_export(bob_client, monkeypatch, django_capture_on_commit_callbacks, format)
+    stored = _stored(export)
+    assert not stored.startswith((b"PK", codecs.BOM_UTF8)) and "Référence".encode() not in stored
+    assert not any(reference.encode() in stored for reference in references)
+    assert export.key_id == crypto.current_key_id()
+    content = _content(bob_client.get(reverse("backoffice:export_download", args=[export.pk])))
+    if format == "csv":
+        rows = _csv(content)[1:]
+    else:
+        rows = [[cell.value for cell in row] for row in _sheet(content).iter_rows(min_row=2)]
+    assert {row[0] for row in rows} == references
+    MembershipFactory(user=carol, department=etat_civil)  # a colleague of bob's: not her export all the same
+    bob_client.force_login(carol)
+    assert bob_client.get(reverse("backoffice:export_download", args=[export.pk])).status_code == 404
+
+
+def test_an_exports_file_copied_onto_another_export_does_not_decrypt(
+    bob_client, bob, birth_case, monkeypatch, django_capture_on_commit_callbacks
+):
+    submit(birth_case.user, birth_case.teleservice)
+    export = _long_export(bob_client, monkeypatch, django_capture_on_commit_callbacks)
+    export.refresh_from_db()
+    copy = Export.objects.create(owner=bob, format="csv", state="done", file=export.file.name, key_id=export.key_id)
+    with pytest.raises(InvalidTag):
+        bob_client.get(reverse("backoffice:export_download", args=[copy.pk]))
