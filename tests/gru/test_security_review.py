@@ -187,7 +187,7 @@ def test_references_written_in_a_template_letter_are_printed_as_text_and_fetch_n
 
 ADDRESS = "198.51.100.23"  # one client's address for every try: the lock holds per account, and per address too
 WRONG = "L’adresse e-mail ou le mot de passe sont incorrects."
-LOCKED = "Trop de tentatives de connexion échouées. Veuillez réessayer ultérieurement."
+LOCKED = "Ce compte est temporairement bloqué après trop de tentatives de connexion"
 
 
 def _login(client, email: str, password: str, **extra):
@@ -295,6 +295,7 @@ def test_choosing_the_language_never_leads_off_site(client, organisation, next_u
 @pytest.mark.parametrize("next_url", OFF_SITE)
 def test_the_way_back_after_checking_a_document_never_leaves_the_site(bob_client, alice, birth_case, next_url):
     document = _document(alice)
+    birth_case.shared_documents.add(document)
     for name in ["document_verify", "document_refuse"]:
         url = reverse(f"backoffice:{name}", args=[alice.pk, document.public_id])
         response = bob_client.post(url, {"next": next_url, "reason": "Illisible"})
