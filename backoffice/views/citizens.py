@@ -104,7 +104,8 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _document(request: HttpRequest, pk: int, public_id: str) -> Document:
-    return get_object_or_404(Document.objects.select_related("owner"), owner_id=pk, public_id=public_id)
+    documents = vault_access.documents_visible_to(request.user).select_related("owner")
+    return get_object_or_404(documents, owner_id=pk, public_id=public_id)
 
 
 @require_POST
