@@ -62,8 +62,9 @@ class Event:
         it: the acknowledgement of a request (accusé de réception, Code des relations entre le public et
         l'administration, L112-3: it gives the reference and the deadline), a request for information (the request
         waits for their answer, its deadline paused), and an invitation to a household (its recipient has no
-        preferences: it may be their first contact with us), and the cancellation of an appointment (cancelled by
-        the department, the citizen would otherwise come for nothing).
+        preferences: it may be their first contact with us), the link to enrol a second factor (an agent cannot work
+        without it), and the cancellation of an appointment (cancelled by the department, the citizen would otherwise
+        come for nothing).
     """
 
     template: str
@@ -84,6 +85,7 @@ EVENTS: dict[str, Event] = {
     "document_expiring": Event("vault/emails/document_expiring", sms="vault/sms/document_expiring.txt"),
     "document_refused": Event("vault/emails/document_refused"),
     "household_invitation": Event("portal/emails/household_invitation", space=False, essential=True),
+    "second_factor_enrolment": Event("portal/emails/second_factor_enrolment", space=False, essential=True),
     "appointment_confirmed": Event("appointments/emails/confirmed"),
     "appointment_moved": Event("appointments/emails/moved"),
     "appointment_cancelled": Event("appointments/emails/cancelled", essential=True),
