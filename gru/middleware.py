@@ -1,5 +1,5 @@
-"""Project-wide request handling: request ids and their log lines, request sizes, idle sessions, second factor for
-staff areas."""
+"""Project-wide request handling: request ids and their log lines, request sizes, idle sessions, second factor of
+staff sessions."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django_structlog.middlewares import RequestMiddleware
 
 from gru import views
-from gru.access import is_agent, is_staff_area, needs_second_factor
+from gru.access import has_second_factor, is_agent, second_factor_withheld
 
 IDLE_MARK = "_gru_seen"
 SIGN_IN_MARK = "_gru_signed_in"
@@ -135,19 +135,24 @@ class SessionIdleTimeoutMiddleware:
 
 
 class SecondFactorRequiredMiddleware:
-    """Agents and administrators reach the back office and the admin only with a second factor enrolled."""
+    """Agents and administrators reach the back office, the admin, files and the second factor pages only in a session
+    that passed their second factor (gru.access.second_factor_withheld): the enrolled are asked for it, the others
+    are told that a first enrolment goes through the link their administrator emails them."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_staff_area(request.path) and needs_second_factor(request.user):
-            messages.warning(
-                request,
-                _("Set up two-factor authentication with an authenticator app before reaching the back office."),
-            )
-            return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, *args: Any) -> HttpResponse | None:
+        """Once the URL is resolved: which page is asked is known by its name."""
+        if not second_factor_withheld(request):
+            return None
+        if not has_second_factor(request.user):
+            return redirect("portal:second_factor_needed")
+        messages.warning(request, _("Confirm your identity with your second factor to continue."))
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
 
 
 class RequestSizeLimitMiddleware:

@@ -62,10 +62,11 @@ class Event:
         it: the acknowledgement of a request (accusé de réception, Code des relations entre le public et
         l'administration, L112-3: it gives the reference and the deadline), a request for information (the request
         waits for their answer, its deadline paused), and an invitation to a household (its recipient has no
-        preferences: it may be their first contact with us), the cancellation of an appointment (cancelled by
-        the department, the citizen would otherwise come for nothing), the code of consent an agent at the counter
-        asks for (the citizen is in front of them, waiting for it), and the unlock link of an account locked after
-        failed sign-ins (its holder could not sign in otherwise).
+        preferences: it may be their first contact with us), the link to enrol a second factor (an agent cannot work
+        without it), the cancellation of an appointment (cancelled by the department, the citizen would otherwise
+        come for nothing), the code of consent an agent at the counter asks for (the citizen is in front of them,
+        waiting for it), and the unlock link of an account locked after failed sign-ins (its holder could not sign
+        in otherwise).
     """
 
     template: str
@@ -90,6 +91,7 @@ EVENTS: dict[str, Event] = {
     "document_refused": Event("vault/emails/document_refused"),
     "household_invitation": Event("portal/emails/household_invitation", space=False, essential=True),
     "account_locked": Event("portal/emails/account_locked", space=False, essential=True),
+    "second_factor_enrolment": Event("portal/emails/second_factor_enrolment", space=False, essential=True),
     "appointment_confirmed": Event("appointments/emails/confirmed"),
     "appointment_moved": Event("appointments/emails/moved"),
     "appointment_cancelled": Event("appointments/emails/cancelled", essential=True),

@@ -1,8 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal import second_factor
 from portal.models import Household, HouseholdInvitation, HouseholdMember, User
 
 
@@ -21,6 +26,23 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["second_factor_enrolment_send"]
+
+    @admin.action(description=_("Send a second-factor enrolment link"), permissions=["change"])
+    def second_factor_enrolment_send(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Email each selected agent or administrator without a second factor the link to enrol one."""
+        sent = 0
+        for user in queryset:
+            try:
+                second_factor.enrolment_link_send(user=user)
+            except ValidationError as error:
+                reason = _("%(email)s: %(reason)s") % {"email": user.email, "reason": error.messages[0]}
+                self.message_user(request, reason, messages.WARNING)
+            else:
+                sent += 1
+        if sent:
+            message = ngettext("%(count)d enrolment link sent.", "%(count)d enrolment links sent.", sent)
+            self.message_user(request, message % {"count": sent})
 
 
 class HouseholdMemberInline(admin.TabularInline):

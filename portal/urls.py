@@ -15,4 +15,6 @@ urlpatterns = [
     path("foyer/inviter/", views.invite, name="invite"),
     path("foyer/quitter/", views.leave, name="leave"),
     path("foyer/invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("second-facteur/", views.second_factor_needed, name="second_factor_needed"),
+    path("second-facteur/<str:token>/", views.second_factor_enrolment, name="second_factor_enrolment"),
 ]

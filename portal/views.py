@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from appointments.models import Appointment
 from gru.models import Notification
 from gru.notifications import notifications_mark_read
-from portal import lockouts, services
+from portal import lockouts, second_factor, services
 from portal.forms import AddressForm, HouseholdCreateForm, HouseholdMemberForm, InvitationForm, ProfileForm
 from portal.models import Household, HouseholdInvitation, HouseholdMember
 from teleservices.models import Case
@@ -200,3 +200,24 @@ def account_unlock(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("account_login")
         return render(request, "account/unlock.html", {"invalid": True}, status=404)
     return render(request, "account/unlock.html", {})
+
+
+@login_required
+def second_factor_needed(request: HttpRequest) -> HttpResponse:
+    """Where an agent or administrator without a second factor is sent: a first one is enrolled only through the
+    link their administrator emails them."""
+    return render(request, "portal/second_factor_needed.html")
+
+
+@login_required
+@GET_POST
+def second_factor_enrolment(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed enrolment link: checked when opened, used when confirmed, then on to the TOTP enrolment."""
+    try:
+        if request.method == "POST":
+            second_factor.enrolment_open(request=request, token=token)
+            return redirect("mfa_activate_totp")
+        second_factor.enrolment_link_check(token=token, user=request.user)
+    except ValidationError as exc:
+        return render(request, "portal/second_factor_enrolment.html", {"error": exc.messages[0]}, status=400)
+    return render(request, "portal/second_factor_enrolment.html", {"error": None})

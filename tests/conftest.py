@@ -4,8 +4,10 @@ import importlib
 import uuid
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings as django_settings
 from django.db import connection
+from django.test import RequestFactory
 from django.utils import translation
 
 from gru import sms
@@ -156,6 +158,16 @@ def dave(organisation) -> User:
     user = UserFactory(email="dave@example.org", first_name="Dave", last_name="Admin", is_staff=True, is_superuser=True)
     services.user_totp_enroll(user=user, secret=TOTP_SECRET)
     return user
+
+
+def sign_in(client, user: User) -> None:
+    """Sign the test client in as `user`, having passed the second factor in this session: recorded as allauth's TOTP
+    step records it (what agents and administrators need for the back office, the admin and files)."""
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, user, "mfa", type="totp")
+    request.session.save()
 
 
 @pytest.fixture

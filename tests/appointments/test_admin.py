@@ -5,11 +5,12 @@ from django.urls import reverse
 
 from appointments.models import Agenda, OpeningRule
 from tests.appointments.conftest import at, booked
+from tests.conftest import sign_in
 
 
 @pytest.fixture
 def dave_client(client, dave):
-    client.force_login(dave)
+    sign_in(client, dave)
     return client
 
 

@@ -13,6 +13,7 @@ from appointments.models import Closure, OpeningRule
 from appointments.slots import slots_for
 from gru.models import Membership
 from tests.appointments.conftest import NOW, at, booked, rule, shown
+from tests.conftest import sign_in
 
 WEDNESDAY = at("2027-03-03")
 DAY = datetime.timedelta(days=1)
@@ -26,7 +27,7 @@ OUTSIDE = (
 
 @pytest.fixture
 def bob_client(client, bob):
-    client.force_login(bob)
+    sign_in(client, bob)
     return client
 
 
@@ -39,7 +40,7 @@ def manager_client(bob_client, bob, etat_civil):
 
 @pytest.fixture
 def carol_client(client, carol):
-    client.force_login(carol)
+    sign_in(client, carol)
     return client
 
 

@@ -12,6 +12,7 @@ from appointments.models import Agenda, Appointment
 from appointments.services import appointment_book
 from gru.models import Notification
 from tests.appointments.conftest import at, booked, shown, slot
+from tests.conftest import sign_in
 from tests.factories import MembershipFactory
 
 THURSDAY_NINE = at("2027-03-04", "09:00")
@@ -25,13 +26,13 @@ def appointment(now, passport, town_hall, alice) -> Appointment:
 
 @pytest.fixture
 def bob_client(client, bob):
-    client.force_login(bob)
+    sign_in(client, bob)
     return client
 
 
 @pytest.fixture
 def carol_client(client, carol):
-    client.force_login(carol)
+    sign_in(client, carol)
     return client
 
 
@@ -59,11 +60,11 @@ def queries(client, url: str) -> int:
 
 
 def test_an_agent_sees_the_agendas_of_their_departments_only(client, bob, carol, town_hall, annexe, planning_office):
-    client.force_login(bob)
+    sign_in(client, bob)
     response = client.get(reverse("backoffice:agendas"))
     assert list(response.context["agendas"]) == [annexe, town_hall]
     assert planning_office.name not in response.content.decode()
-    client.force_login(carol)
+    sign_in(client, carol)
     assert list(client.get(reverse("backoffice:agendas")).context["agendas"]) == [planning_office]
 
 
@@ -194,7 +195,7 @@ def test_an_agent_records_that_the_citizen_came_on_the_day(bob_client, bob, appo
     assert Appointment.objects.get(pk=appointment.pk).status == "booked"
     time_machine.move_to(at("2027-03-04", "09:30"), tick=False)
     bob_client.logout()  # a new session: the last one has been idle too long
-    bob_client.force_login(bob)
+    sign_in(bob_client, bob)
     response = bob_client.post(mark, {"outcome": "no_show"}, follow=True)
     assert response.redirect_chain == [(agenda_url(town_hall, date="2027-03-04"), 302)]
     assert Appointment.objects.get(pk=appointment.pk).status == "no_show"

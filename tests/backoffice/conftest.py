@@ -4,6 +4,7 @@ import pytest
 
 from gru.models import Membership
 from teleservices import services
+from tests.conftest import sign_in
 from tests.teleservices.conftest import pdf_bytes, pdf_upload, png_bytes
 
 BIRTH = {"personne": "moi", "type_copie": "integrale", "nombre": 1, "envoi": "mairie"}
@@ -24,13 +25,13 @@ def birth_case(alice, teleservices):
 
 @pytest.fixture
 def bob_client(client, bob):
-    client.force_login(bob)
+    sign_in(client, bob)
     return client
 
 
 @pytest.fixture
 def carol_client(client, carol):
-    client.force_login(carol)
+    sign_in(client, carol)
     return client
 
 

@@ -19,6 +19,7 @@ from letters import services as letters_services
 from letters.models import Kind, Letter, LetterTemplate
 from teleservices.models import CaseEvent
 from tests.backoffice.conftest import action
+from tests.conftest import sign_in
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def test_the_refresh_link_without_javascript_leads_to_the_letters_page(bob_clien
 @pytest.mark.parametrize(("persona", "status"), [("carol", 404), ("eve", 403), ("alice", 403)])
 def test_others_cannot_read_the_status_of_a_letter(client, request, birth_case, information, persona, status):
     letter = _generating(birth_case, information)
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(_letter_url("letter_status", letter), headers=HTMX).status_code == status
 
 
@@ -181,7 +182,7 @@ def test_others_neither_write_nor_read_the_letters_of_a_case(
     with django_capture_on_commit_callbacks(execute=True):
         letter = case_letter_create(case=birth_case, template=information, author=None)
     letter.refresh_from_db()
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     new = client.post(reverse("backoffice:letter_new", args=[birth_case.reference]), {"template": information.pk})
     assert new.status_code == status
     assert client.get(reverse("backoffice:letter", args=[birth_case.reference, letter.code])).status_code == status
@@ -271,10 +272,10 @@ def test_only_the_agent_who_asked_downloads_the_days_letters_and_only_while_in_t
     download = reverse("backoffice:export_download", args=[export.pk])
     response = bob_client.get(download)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
-    bob_client.force_login(carol)
+    sign_in(bob_client, carol)
     assert bob_client.get(export.get_absolute_url()).status_code == 404
     assert bob_client.get(download).status_code == 404
-    bob_client.force_login(bob)
+    sign_in(bob_client, bob)
     Membership.objects.filter(user=bob, department=birth_case.department).delete()  # bob leaves État civil
     assert bob_client.get(export.get_absolute_url()).status_code == 404
     assert bob_client.get(download).status_code == 404

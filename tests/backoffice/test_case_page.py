@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from teleservices.models import CaseEvent
 from tests.backoffice.conftest import action
+from tests.conftest import sign_in
 
 
 def _page(client, case):
@@ -33,7 +34,7 @@ def test_refusing_without_the_reason_keeps_the_page_with_an_error(bob_client, bi
 
 
 def test_internal_notes_are_never_shown_to_the_citizen(client, bob, alice, birth_case):
-    client.force_login(bob)
+    sign_in(client, bob)
     client.post(reverse("backoffice:note", args=[birth_case.reference]), {"body": "Vérifier le registre 1984"})
     assert "Vérifier le registre 1984" in _page(client, birth_case)
     client.force_login(alice)
@@ -45,7 +46,7 @@ def test_asking_for_completion_round_trip(
     client, bob, alice, birth_case, pdf_upload, django_capture_on_commit_callbacks
 ):
     ask = action(birth_case, "Demander des compléments")
-    client.force_login(bob)
+    sign_in(client, bob)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("backoffice:transition", args=[birth_case.reference, ask.pk]),
@@ -62,7 +63,7 @@ def test_asking_for_completion_round_trip(
     birth_case.refresh_from_db()
     assert birth_case.status.key == "recue" and birth_case.deadline is not None and not birth_case.awaits_citizen
     assert birth_case.events.filter(kind=CaseEvent.Kind.COMPLETED).exists()
-    client.force_login(bob)
+    sign_in(client, bob)
     assert "livret.pdf" in _page(client, birth_case)
 
 

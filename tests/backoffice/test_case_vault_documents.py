@@ -8,6 +8,7 @@ from django.urls import reverse
 from backoffice import services as backoffice_services
 from teleservices import services as teleservices_services
 from teleservices.models import Field
+from tests.conftest import sign_in
 from tests.teleservices.test_filing import _fill_school_until_review
 from tests.teleservices.test_vault_choice import ADDRESS, _document
 from vault.models import Document, StoredFile
@@ -76,5 +77,5 @@ def test_an_identity_document_leaves_the_case_when_instruction_ends_and_stays_in
 @pytest.mark.parametrize(("persona", "status"), [("alice", 200), ("bob", 200), ("carol", 404), ("eve", 404)])
 def test_the_pages_of_a_document_attached_to_a_request_by_persona(client, request, alice, proof, persona, status):
     _school_case(alice, proof)
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(proof.files.get().get_absolute_url()).status_code == status

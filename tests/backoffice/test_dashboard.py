@@ -13,6 +13,7 @@ from gru.colours import contrast_ratio
 from gru.models import MINIMUM_CONTRAST
 from teleservices.models import Case
 from tests.backoffice.conftest import action, submit
+from tests.conftest import sign_in
 
 DASHBOARD = reverse("backoffice:dashboard")
 PARIS = timezone.get_default_timezone()
@@ -52,7 +53,7 @@ def _get(client, user, query=""):
     """The dashboard on 15 April 2026 at noon, for `user` (or whoever is logged in already, when None)."""
     with time_machine.travel(NOW, tick=False):
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client.get(f"{DASHBOARD}{query}")
 
 
@@ -130,7 +131,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 
 @pytest.mark.parametrize("persona", ["alice", "dave"])
 def test_citizens_and_administrators_without_a_department_are_refused(client, request, persona):
-    client.force_login(request.getfixturevalue(persona))
+    sign_in(client, request.getfixturevalue(persona))
     assert client.get(DASHBOARD).status_code == 403
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from backoffice import exports, services
 from backoffice.models import EXPORT_ATTEMPTS, Export
 from tests.backoffice.conftest import BIRTH, submit
+from tests.conftest import sign_in
 from tests.factories import MembershipFactory
 from vault import crypto
 
@@ -290,7 +291,7 @@ def test_carol_can_neither_see_nor_download_bobs_export(
 ):
     submit(birth_case.user, birth_case.teleservice)
     export = _long_export(bob_client, monkeypatch, django_capture_on_commit_callbacks)
-    bob_client.force_login(carol)
+    sign_in(bob_client, carol)
     assert bob_client.get(export.get_absolute_url()).status_code == 404
     assert bob_client.get(reverse("backoffice:export_download", args=[export.pk])).status_code == 404
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from teleservices import services
 from teleservices.models import Case
+from tests.conftest import sign_in
 
 INTAKE = reverse("backoffice:intake")
 PAGE_1 = {
@@ -81,7 +82,7 @@ def test_the_citizen_does_not_see_the_agents_draft_until_it_is_filed(bob_client,
     client.force_login(alice)
     assert draft.public_id.hex not in client.get(reverse("teleservices:my_requests")).content.decode().replace("-", "")
     assert client.get(reverse("teleservices:fill", args=[draft.public_id, 1])).status_code == 404
-    client.force_login(draft.filed_by)
+    sign_in(client, draft.filed_by)
     _fill_and_file(client, url)
     client.force_login(alice)
     case = Case.objects.get(pk=draft.pk)
@@ -90,7 +91,7 @@ def test_the_citizen_does_not_see_the_agents_draft_until_it_is_filed(bob_client,
 
 def test_another_agent_cannot_fill_bobs_draft(bob_client, carol, teleservices, client):
     draft, url = _start(bob_client, teleservices, first_name="Jeanne", last_name="Durand")
-    client.force_login(carol)
+    sign_in(client, carol)
     assert client.get(url).status_code == 404
     assert client.post(reverse("backoffice:intake_delete", args=[draft.public_id])).status_code == 404
 

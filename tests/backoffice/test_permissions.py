@@ -6,6 +6,7 @@ from django.urls import reverse
 from backoffice import services
 from gru.models import Membership
 from tests.backoffice.conftest import action
+from tests.conftest import sign_in
 from tests.factories import MembershipFactory
 
 OK, FORBIDDEN, NOT_FOUND, LOGIN = 200, 403, 404, 302
@@ -40,7 +41,7 @@ MATRIX = {
 @pytest.mark.parametrize("page", PAGES)
 def test_back_office_pages_by_persona(client, request, birth_case, persona, page):
     if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
+        sign_in(client, request.getfixturevalue(persona))
     response = client.get(_urls(birth_case)[page])
     assert response.status_code == MATRIX[persona][page]
 
@@ -67,7 +68,7 @@ def test_action_pages_refuse_get(bob_client, birth_case):
 
 def test_a_case_shared_for_an_opinion_can_be_read_and_annotated_but_not_instructed(client, bob, carol, birth_case):
     services.case_share(case=birth_case, agent=carol, actor=bob)
-    client.force_login(carol)
+    sign_in(client, carol)
     page = client.get(reverse("backoffice:case", args=[birth_case.reference]))
     assert page.status_code == 200 and "partagé pour avis" in page.content.decode()
     client.post(reverse("backoffice:note", args=[birth_case.reference]), {"body": "Avis favorable"})
@@ -83,7 +84,7 @@ def test_a_case_shared_for_an_opinion_can_be_read_and_annotated_but_not_instruct
 def test_an_agent_takes_a_case_but_only_a_manager_gives_it_to_someone_else(client, bob, etat_civil, birth_case):
     colleague = MembershipFactory(department=etat_civil).user
     url = reverse("backoffice:assign", args=[birth_case.reference])
-    client.force_login(bob)
+    sign_in(client, bob)
     client.post(url, {"action": "take"})
     birth_case.refresh_from_db()
     assert birth_case.assignee == bob

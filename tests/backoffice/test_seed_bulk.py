@@ -14,6 +14,7 @@ from portal.models import User
 from teleservices import services
 from teleservices.models import Case, CaseEvent, Teleservice
 from tests.backoffice.conftest import submit
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 REFERENCE = re.compile(rf"^DEM-\d{{4}}-[{services.REFERENCE_ALPHABET}]{{{services.REFERENCE_LENGTH}}}$")
@@ -73,7 +74,7 @@ def test_bulk_references_have_the_usual_format_and_are_unique(bulk):
 
 def test_the_board_shows_bulk_cases_to_bob(client, bulk):
     bob = User.objects.get(email="bob@example.org")
-    client.force_login(bob)
+    sign_in(client, bob)
     response = client.get(reverse("backoffice:home"))
     assert response.status_code == 200
     page = response.context["page"]

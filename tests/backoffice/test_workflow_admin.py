@@ -7,6 +7,7 @@ from django.utils import translation
 from backoffice import default_workflow
 from backoffice.models import Status, Workflow
 from backoffice.workflows import StatusSpec, TransitionSpec, workflow_errors, workflow_specs
+from tests.conftest import sign_in
 
 RECUE = StatusSpec("recue", "Reçue", is_initial=True)
 EN_COURS = StatusSpec("en_cours", "En cours")
@@ -92,7 +93,7 @@ def test_the_standard_workflow_read_from_the_database_has_no_error(db, django_as
 
 @pytest.fixture
 def dave_client(client, dave):
-    client.force_login(dave)
+    sign_in(client, dave)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 

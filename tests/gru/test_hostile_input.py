@@ -9,6 +9,7 @@ from gru.emails import email_subject
 from portal.models import HouseholdMember, User
 from teleservices.models import Case
 from tests.appointments.conftest import rule
+from tests.conftest import sign_in
 
 HOSTILE_DATES = ["9999-12-31", "0001-01-01", "99999-01-01", "0000-00-00"]
 
@@ -49,7 +50,7 @@ def _pages(agenda: Agenda) -> dict[str, list[tuple[str, list[str]]]]:
 
 def _client(client, persona: str, request):
     if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
+        sign_in(client, request.getfixturevalue(persona))
     return client
 
 
@@ -84,7 +85,7 @@ def test_a_week_out_of_range_is_reported_in_french_and_the_first_free_week_shown
 
 
 def test_an_agendas_day_out_of_range_is_reported_in_french(client, bob, town_hall):
-    client.force_login(bob)
+    sign_in(client, bob)
     response = client.get(reverse("backoffice:agenda", args=[town_hall.pk]), {"date": "9999-12-31", "vue": "semaine"})
     assert response.status_code == 200
     assert "Saisissez une date entre 1900 et 2999." in response.content.decode()
@@ -133,7 +134,7 @@ def test_a_household_member_named_with_a_line_break_is_refused(client, alice):
 
 
 def test_a_citizen_filed_for_at_the_counter_cannot_be_named_with_a_line_break(client, bob, teleservices):
-    client.force_login(bob)
+    sign_in(client, bob)
     data = {"teleservice": teleservices["acte-de-naissance"].pk, "channel": "counter"}
     data |= {"first_name": "Jeanne", "last_name": INJECTED_NAME}
     assert _refused_with_the_french_error(client.post(reverse("backoffice:intake"), data))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from gru.models import Notification
 from gru.notifications import MAX_ATTEMPTS, SWEEP_GRACE, notification_send, notifications_sweep, notify, retry_delay
 from gru.tasks import notification_send_task
+from tests.conftest import sign_in
 from tests.servers import free_port
 
 NOW = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
@@ -105,7 +106,7 @@ def test_an_administrator_sends_failed_notifications_again_from_the_admin(
     failed = _message_to(alice)
     Notification.objects.filter(pk=failed.pk).update(status=Notification.Status.FAILED, attempts=MAX_ATTEMPTS)
     read = Notification.objects.get(event="case_message", channel=Notification.Channel.SPACE)
-    client.force_login(dave)
+    sign_in(client, dave)
     changelist = reverse("admin:gru_notification_changelist")
     assert client.get(changelist).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -118,5 +119,5 @@ def test_an_administrator_sends_failed_notifications_again_from_the_admin(
 
 
 def test_agents_cannot_send_notifications_again(client, bob):
-    client.force_login(bob)
+    sign_in(client, bob)
     assert client.get(reverse("admin:gru_notification_changelist")).status_code == 302  # to the admin's login

@@ -25,6 +25,7 @@ from backoffice.models import Export
 from letters.models import Kind, Letter, LetterTemplate
 from teleservices.models import Case
 from tests.backoffice.conftest import submit
+from tests.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.servers import free_port
 from tests.teleservices.conftest import png_bytes
@@ -90,7 +91,7 @@ def test_with_s3_storage_no_file_is_written_on_the_local_disk(
     organisation.logo.save("logo.png", ContentFile(png_bytes((32, 32))), save=True)  # the admin's upload
     citizen, agent = Client(), Client()
     citizen.force_login(alice)
-    agent.force_login(bob)
+    sign_in(agent, bob)
 
     # alice reports a broken pavement with a photo, through the web pages.
     response = citizen.post(reverse("teleservices:start", args=["signalement-voirie"]))

@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from letters import services
 from letters.models import Kind, LetterTemplate
+from tests.conftest import sign_in
 
 
 @pytest.fixture
 def dave_client(client, dave):
-    client.force_login(dave)
+    sign_in(client, dave)
     return client
 
 
@@ -80,7 +81,7 @@ def test_the_preview_renders_the_letter_of_a_submitted_request(dave_client, birt
 
 
 def test_the_preview_is_for_administrators_only(client, bob, decision_template):
-    client.force_login(bob)
+    sign_in(client, bob)
     response = client.get(reverse("admin:letters_lettertemplate_preview", args=[decision_template.pk]))
     assert response.status_code == 302 and reverse("admin:login") in response.url
 

@@ -3,6 +3,7 @@
 import pytest
 
 from letters import services
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_a_draft_letters_pdf_is_not_served_to_its_addressee_or_their_household(d
 
 def test_the_agents_of_the_case_read_the_draft_and_the_addressee_reads_it_once_sent(draft, client, alice, bob):
     url = draft.pdf.get_absolute_url()
-    client.force_login(bob)
+    sign_in(client, bob)
     assert client.get(url).status_code == 200
 
     services.letter_send(letter=draft, actor=bob)

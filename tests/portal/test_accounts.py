@@ -9,8 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import second_factor
 from portal.models import User
-from tests.conftest import TOTP_SECRET
+from tests.conftest import TOTP_SECRET, sign_in
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 STRONG_PASSWORD = "Loire-en-automne-2026"
@@ -117,24 +118,34 @@ def test_a_session_used_every_ten_minutes_stays_open(client, alice):
             assert client.get(reverse("portal:space")).status_code == 200
 
 
-def test_an_agent_without_second_factor_is_sent_to_enroll_totp_before_the_back_office(client, etat_civil):
+def test_an_agent_without_second_factor_is_told_to_ask_for_the_enrolment_link_before_the_back_office(
+    client, etat_civil
+):
     agent = MembershipFactory(department=etat_civil).user
     _login(client, agent.email, PASSWORD)
     response = client.get(reverse("backoffice:home"))
     assert response.status_code == 302
-    assert response.url == reverse("mfa_activate_totp")
+    assert response.url == reverse("portal:second_factor_needed")
+    _assert_page_structure(client.get(response.url))
 
 
-def test_an_administrator_without_second_factor_is_sent_to_enroll_totp_before_the_admin(client, organisation):
+def test_an_administrator_without_second_factor_is_told_to_ask_for_the_enrolment_link_before_the_admin(
+    client, organisation
+):
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
     response = client.get(reverse("admin:index"))
-    assert response.url == reverse("mfa_activate_totp")
+    assert response.url == reverse("portal:second_factor_needed")
 
 
-def test_enrolling_totp_opens_the_back_office(client, etat_civil):
+@pytest.mark.django_db(transaction=True)  # allauth tells of a new authenticator once its transaction commits
+def test_enrolling_totp_through_the_emailed_link_opens_the_back_office(client, etat_civil):
     agent = MembershipFactory(department=etat_civil).user
+    second_factor.enrolment_link_send(user=agent)  # sent at once: no test transaction holds it back
+    link = re.search(r"https?://[^/\s]+(/espace/second-facteur/\S+/)", mail.outbox[-1].body).group(1)
     _login(client, agent.email, PASSWORD)
+    _assert_page_structure(client.get(link))
+    assert client.post(link).url == reverse("mfa_activate_totp")
     response = client.get(reverse("mfa_activate_totp"))
     assert response.url.startswith(reverse("account_reauthenticate"))
     client.post(response.url, {"password": PASSWORD})
@@ -172,14 +183,14 @@ def test_a_citizen_gets_403_in_the_back_office_and_no_admin(alice_client):
 
 
 def test_an_agent_who_is_not_an_administrator_cannot_use_the_admin(client, bob):
-    client.force_login(bob)
+    sign_in(client, bob)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "login" in response.url
 
 
 def test_the_administrator_reaches_the_admin(client, dave):
-    client.force_login(dave)
+    sign_in(client, dave)
     assert client.get(reverse("admin:index")).status_code == 200
 
 

@@ -8,13 +8,16 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import jwt
+import pyotp
 import pytest
 import requests
 from allauth.account.models import EmailAddress
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from portal import services
 from portal.models import User
+from tests.conftest import TOTP_SECRET
 from tests.factories import MembershipFactory, UserFactory
 
 PROVIDER_DIR = Path(__file__).resolve().parent.parent / "oidc_provider"
@@ -128,6 +131,22 @@ def test_an_agent_account_is_never_linked_to_franceconnect(client, franceconnect
     assert "_auth_user_id" not in client.session
     agent.refresh_from_db()
     assert not agent.franceconnect_sub
+
+
+def test_franceconnect_never_stands_in_for_the_second_factor_of_an_agent(client, franceconnect):
+    """A citizen linked to FranceConnect who became an agent signs in with it: the back office, the admin and files
+    still wait for the TOTP step."""
+    _sign_in(client)
+    user = User.objects.get(franceconnect_sub="fc-sub-7f3a9c")
+    MembershipFactory(user=user)
+    services.user_totp_enroll(user=user, secret=TOTP_SECRET)
+    client.logout()
+    _sign_in(client)
+    assert client.session["_auth_user_id"] == str(user.pk)
+    response = client.get(reverse("backoffice:home"))
+    assert response.url == f"{reverse('mfa_reauthenticate')}?next=%2Fagents%2F"
+    client.post(response.url, {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert client.get(reverse("backoffice:home")).status_code == 200
 
 
 def test_a_wrong_acr_is_refused_with_a_clear_message(client, franceconnect):

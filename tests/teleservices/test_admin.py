@@ -5,11 +5,12 @@ from django.urls import reverse
 
 from backoffice.models import Workflow
 from teleservices.models import Category, Field, Teleservice
+from tests.conftest import sign_in
 
 
 @pytest.fixture
 def dave_client(client, dave):
-    client.force_login(dave)
+    sign_in(client, dave)
     return client
 
 
@@ -125,6 +126,6 @@ def test_the_admin_pages_of_teleservices_open(dave_client, teleservices):
 
 def test_citizens_and_agents_cannot_reach_the_teleservices_admin(client, alice, bob):
     for user in (alice, bob):
-        client.force_login(user)
+        sign_in(client, user)
         response = client.get(reverse("admin:teleservices_teleservice_changelist"))
         assert response.status_code == 302 and "login" in response["Location"]

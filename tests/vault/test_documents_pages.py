@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from teleservices import services as teleservices_services
 from tests.backoffice.conftest import submit
+from tests.conftest import sign_in
 from tests.teleservices.conftest import pdf_bytes, png_bytes
 from tests.teleservices.test_filing import _fill_school_until_review
 from vault import demo
@@ -151,7 +152,7 @@ def test_nobody_else_sees_deletes_or_replaces_alices_documents(client, alice_cli
     pages = list(document.files.order_by("pk"))
     delete = reverse("vault:document_delete", args=[document.public_id])
     replace = f"{ADD}?remplace={document.public_id}"
-    client.force_login(outsider)
+    sign_in(client, outsider)
     assert "Relevé" not in client.get(DOCUMENTS).content.decode()
     assert client.get(delete).status_code == 404 and client.post(delete).status_code == 404
     assert client.get(replace).status_code == 404
