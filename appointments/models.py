@@ -39,7 +39,7 @@ def new_feed_token() -> str:
 
 def _departments_of(user: User) -> models.QuerySet[Membership, Any]:
     """The agent's departments, as a subquery."""
-    return Membership.objects.filter(user=user).values("department_id")
+    return Membership.objects.of(user).department_ids()
 
 
 class AppointmentTypeQuerySet(models.QuerySet["AppointmentType"]):
@@ -162,7 +162,7 @@ class AgendaQuerySet(models.QuerySet["Agenda"]):
     def managed_by(self, user: User) -> AgendaQuerySet:
         """The agendas whose opening hours and closures the agent may change: those of the departments they manage,
         and their own agenda (while they belong to its department)."""
-        managed = Membership.objects.filter(user=user).managers().values("department_id")
+        managed = Membership.objects.of(user).managers().department_ids()
         return self.visible_to_agent(user).filter(Q(department__in=managed) | Q(agent=user))
 
 
@@ -205,7 +205,7 @@ class Agenda(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.agent_id and not Membership.objects.filter(user=self.agent_id, department=self.department_id).exists():
+        if self.agent_id and not Membership.objects.belongs(self.agent_id, self.department_id):
             raise ValidationError({"agent": _("This agent does not belong to the agenda's department.")})
 
     def feed_key_for(self, agent: User) -> str:
@@ -218,7 +218,7 @@ class Agenda(models.Model):
         agent_id, _dash, mac = key.partition("-")
         if not agent_id.isdigit() or not constant_time_compare(mac, self._feed_mac(agent_id)):
             return False
-        return Membership.objects.filter(user_id=int(agent_id), department_id=self.department_id).exists()
+        return Membership.objects.belongs(int(agent_id), self.department_id)
 
     def _feed_mac(self, agent_id: str) -> str:
         return salted_hmac("appointments.agenda-feed", agent_id, secret=self.feed_token, algorithm="sha256").hexdigest()

@@ -55,7 +55,7 @@ def _slot_unavailable() -> ValidationError:
 
 
 def _is_agent_of(user: User, agenda: Agenda) -> bool:
-    return Membership.objects.filter(user=user, department_id=agenda.department_id).exists()
+    return Membership.objects.belongs(user, agenda.department_id)
 
 
 @transaction.atomic

@@ -289,7 +289,7 @@ def _letters_file_write(export: Export) -> None:
     department, day = export.department, export.day
     if department is None or day is None:
         raise ValidationError("An export of letters names its department and day.")
-    if not Membership.objects.filter(user=export.owner, department=department).exists():
+    if not Membership.objects.belongs(export.owner, department.pk):
         raise PermissionDenied(f"{export.owner} is no longer a member of {department}.")
     letters = letters_to_post(department=department, day=day).filter(pdf__isnull=False)
     this = Export.objects.filter(pk=export.pk)

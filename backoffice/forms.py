@@ -32,7 +32,7 @@ class AgentChoices:
 
     @cached_property
     def department_ids(self) -> list[int]:
-        return list(Membership.objects.filter(user=self.agent).values_list("department_id", flat=True))
+        return list(Membership.objects.of(self.agent).values_list("department_id", flat=True))
 
     @cached_property
     def colleagues(self) -> list[User]:

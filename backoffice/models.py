@@ -235,7 +235,7 @@ class ExportQuerySet(models.QuerySet["Export"]):
         it (it holds that department's cases). Read from the memberships' history, whoever removed them, however."""
         if not user.is_authenticated:
             return self.none()
-        departments = Membership.objects.filter(user=user).values("department_id")
+        departments = Membership.objects.of(user).department_ids()
         left_since = Membership.history.filter(
             user_id=user.pk, history_type="-", history_date__gte=OuterRef("created_at")
         )

@@ -104,7 +104,7 @@ def case_share(*, case: Case, agent: User, actor: User, with_notes: bool = False
     (django-guardian object permission); sharing again with the same agent sets `with_notes` anew."""
     if not access.is_member(actor, case):
         raise PermissionDenied(_("Only the instructing department may share a request."))
-    if not Membership.objects.filter(user=agent).exists():
+    if not Membership.objects.of(agent).exists():
         raise ValidationError(_("Requests can only be shared with agents."))
     assign_perm(f"teleservices.{access.VIEW_CASE}", agent, case)
     CaseShare.objects.filter(content_object=case, user=agent, permission__codename=access.VIEW_CASE).update(

@@ -6,6 +6,7 @@ from django.urls import reverse
 from backoffice import services
 from backoffice.models import CaseShare
 from tests.backoffice.conftest import submit
+from tests.conftest import sign_in
 
 BOBS_NOTE = "Pièce d’identité douteuse, à vérifier en mairie"
 
@@ -34,7 +35,7 @@ def test_without_the_notes_the_agent_asked_sees_only_the_notes_they_write(carol_
     page = _case_page(carol_client, birth_case)
     assert "Avis favorable" in page and BOBS_NOTE not in page
     assert "ne vous a pas communiqué ses notes" in page
-    carol_client.force_login(bob)
+    sign_in(carol_client, bob)
     page = _case_page(carol_client, birth_case)
     assert "Avis favorable" in page and BOBS_NOTE in page
 
@@ -45,9 +46,9 @@ def test_the_sharing_agent_may_share_the_internal_notes_too(bob_client, bob, car
     assert "Partager aussi les notes internes" in _case_page(bob_client, birth_case)
     bob_client.post(share_url, {"agent": carol.pk, "with_notes": "on"})
     assert CaseShare.objects.get(user=carol, content_object=birth_case).with_notes
-    bob_client.force_login(carol)
+    sign_in(bob_client, carol)
     assert BOBS_NOTE in _case_page(bob_client, birth_case)
-    bob_client.force_login(bob)
+    sign_in(bob_client, bob)
     bob_client.post(share_url, {"agent": carol.pk})  # shared again, notes unticked: they are no longer shown
-    bob_client.force_login(carol)
+    sign_in(bob_client, carol)
     assert BOBS_NOTE not in _case_page(bob_client, birth_case)

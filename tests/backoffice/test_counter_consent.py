@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from teleservices.models import Case, CounterConsent
+from tests.conftest import sign_in
 from tests.teleservices.test_filing import ELIGIBLE
 from tests.teleservices.test_vault_choice import _document
 
@@ -84,7 +85,7 @@ def test_another_agent_can_neither_ask_nor_use_the_consent(
     draft, _url = _school_draft_for(bob_client, alice, teleservices)
     code = _code_sent(bob_client, draft, django_capture_on_commit_callbacks)
     other = Client()
-    other.force_login(carol)
+    sign_in(other, carol)
     assert _confirm(other, draft, code).status_code == 404
     assert not CounterConsent.objects.granted().exists()
 

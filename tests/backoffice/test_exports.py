@@ -391,7 +391,7 @@ def test_an_export_is_stored_encrypted_and_downloaded_in_clear_by_its_owner_only
         rows = [[cell.value for cell in row] for row in _sheet(content).iter_rows(min_row=2)]
     assert {row[0] for row in rows} == references
     MembershipFactory(user=carol, department=etat_civil)  # a colleague of bob's: not her export all the same
-    bob_client.force_login(carol)
+    sign_in(bob_client, carol)
     assert bob_client.get(reverse("backoffice:export_download", args=[export.pk])).status_code == 404
 
 

@@ -8,7 +8,8 @@ persona does (deleting a draft, signing out) never changes what the next one get
 model's list.
 
 Answers: "2" 200, "R" a redirect elsewhere than to the login page (the action was taken, or the next step), "L" a
-redirect to the login page, "3" 403, "4" 404, "5" 405 (that method is refused before anything is read).
+redirect to the login page, "B" 400 (a link that is not one), "3" 403, "4" 404, "5" 405 (that method is refused
+before anything is read), "U" 503 (not ready).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from teleservices.letters_context import letter_context
 from tests.backoffice.conftest import action, submit
 from tests.conftest import TOTP_SECRET, sign_in
 from tests.factories import HouseholdMemberFactory, MembershipFactory, UserFactory
-
 from tests.teleservices.test_vault_choice import _document
 
 PERSONAS = ["anonymous", "alice", "marc", "eve", "bob", "carol", "mia", "olga", "dave"]
@@ -71,7 +71,9 @@ def _world(alice, eve, bob, carol, dave, teleservices, etat_civil) -> dict[str, 
         agenda=agenda, weekdays=[0, 1, 2, 3, 4], start_time=datetime.time(9), end_time=datetime.time(12)
     )
     opening.types.set([passport])
-    closure = Closure.objects.create(agenda=agenda, start=timezone.now(), end=timezone.now() + datetime.timedelta(hours=2))
+    closure = Closure.objects.create(
+        agenda=agenda, start=timezone.now(), end=timezone.now() + datetime.timedelta(hours=2)
+    )
     start = timezone.now() + datetime.timedelta(days=10)
     appointment = Appointment.objects.create(
         agenda=agenda, type=passport, citizen=alice, start=start, end=start + passport.duration, desk=0
@@ -116,8 +118,8 @@ MATRIX: dict[str, tuple[Args, str]] = {
     # Public pages
     "home": (lambda w: [], "222222222"),
     "healthz": (lambda w: [], "222222222"),
-    "readyz": (lambda w: [], "222222222"),
-    "metrics": (lambda w: [], "333333333"),
+    "readyz": (lambda w: [], "UUUUUUUUU"),  # no worker nor beat runs beside the tests
+    "metrics": (lambda w: [], "444444444"),
     "organisation_logo": (lambda w: [], "444444444"),
     "security_txt": (lambda w: [], "222222222"),
     "legal_notice": (lambda w: [], "222222222"),
@@ -131,51 +133,53 @@ MATRIX: dict[str, tuple[Args, str]] = {
     "appointments:catalogue": (lambda w: [], "222222222"),
     "appointments:slots": (lambda w: ["passeport"], "222222222"),
     # Accounts (allauth): sign-in pages for anyone, account pages for the signed-in
-    "account_unlock": (lambda w: ["nope"], "222222222"),
+    "account_unlock": (lambda w: ["nope"], "444444444"),
     "account_login": (lambda w: [], "2RRRRRRRR"),
     "account_logout": (lambda w: [], "R22222222"),
     "account_inactive": (lambda w: [], "222222222"),
     "account_signup": (lambda w: [], "2RRRRRRRR"),
     "account_reauthenticate": (lambda w: [], "L22222222"),
-    "account_request_reauthentication_code": (lambda w: [], "LRRRRRRRR"),
+    "account_request_reauthentication_code": (lambda w: [], "L22222222"),
     "account_confirm_reauthentication_code": (lambda w: [], "LRRRRRRRR"),
     "account_email": (lambda w: [], "L22222222"),
     "account_email_verification_sent": (lambda w: [], "222222222"),
     "account_change_password": (lambda w: [], "L22222222"),
     "account_set_password": (lambda w: [], "LRRRRRRRR"),
     "account_reset_password": (lambda w: [], "222222222"),
-    "account_confirm_login_code": (lambda w: [], "RRRRRRRRR"),
+    "account_confirm_login_code": (lambda w: [], "LRRRRRRRR"),
     "account_confirm_email": (lambda w: ["nope"], "222222222"),
     "account_reset_password_from_key_done": (lambda w: [], "222222222"),
     "account_reset_password_from_key": (lambda w: ["0", "nope"], "222222222"),
     "account_reset_password_done": (lambda w: [], "222222222"),
     "mfa_index": (lambda w: [], "L22222222"),
-    "mfa_authenticate": (lambda w: [], "RRRRRRRRR"),
-    "mfa_reauthenticate": (lambda w: [], "LRRR2222R"),
-    "mfa_activate_totp": (lambda w: [], "L222RRRRR"),
-    "mfa_deactivate_totp": (lambda w: [], "LRRR2222R"),
-    "mfa_view_recovery_codes": (lambda w: [], "LRRRRRRRR"),
+    "mfa_authenticate": (lambda w: [], "LRRRRRRRR"),
+    "mfa_reauthenticate": (lambda w: [], "LRRR22222"),
+    "mfa_activate_totp": (lambda w: [], "LRRRRRRRR"),
+    "mfa_deactivate_totp": (lambda w: [], "L444RRRRR"),
+    "mfa_view_recovery_codes": (lambda w: [], "L444RRRRR"),
     "mfa_generate_recovery_codes": (lambda w: [], "LRRRRRRRR"),
-    "mfa_download_recovery_codes": (lambda w: [], "LRRRRRRRR"),
+    "mfa_download_recovery_codes": (lambda w: [], "L444RRRRR"),
     "mfa_list_webauthn": (lambda w: [], "L22222222"),
-    "mfa_add_webauthn": (lambda w: [], "L22222222"),
+    "mfa_add_webauthn": (lambda w: [], "LRRRRRRRR"),
     "mfa_reauthenticate_webauthn": (lambda w: [], "LRRRRRRRR"),
-    "mfa_remove_webauthn": (lambda w: [1], "L44444444"),
-    "mfa_edit_webauthn": (lambda w: [1], "L44444444"),
-    "franceconnect:login": (lambda w: [], "RRRRRRRRR"),
-    "franceconnect:callback": (lambda w: [], "RRRRRRRRR"),
+    "mfa_remove_webauthn": (lambda w: [1], "LRRRRRRRR"),
+    "mfa_edit_webauthn": (lambda w: [1], "LRRRRRRRR"),
+    "franceconnect:login": (lambda w: [], "444444444"),
+    "franceconnect:callback": (lambda w: [], "444444444"),
     # Citizen space
     "portal:space": (lambda w: [], "L22222222"),
     "portal:profile": (lambda w: [], "L22222222"),
     "portal:notifications": (lambda w: [], "L22222222"),
     "portal:household": (lambda w: [], "L22222222"),
-    "portal:household_address": (lambda w: [], "L22222222"),
-    "portal:member_add": (lambda w: [], "L22222222"),
+    "portal:household_address": (lambda w: [], "L22244444"),
+    "portal:member_add": (lambda w: [], "L22244444"),
     "portal:member_edit": (lambda w: [w["child"].pk], "L22444444"),
-    "portal:member_remove": (lambda w: [w["child"].pk], "LRR444444"),
-    "portal:invite": (lambda w: [], "L22222222"),
-    "portal:leave": (lambda w: [], "L22222222"),
-    "portal:invitation_accept": (lambda w: ["nope"], "L22222222"),
+    "portal:member_remove": (lambda w: [w["child"].pk], "L22444444"),
+    "portal:invite": (lambda w: [], "L22244444"),
+    "portal:leave": (lambda w: [], "L22244444"),
+    "portal:second_factor_needed": (lambda w: [], "L22222222"),
+    "portal:second_factor_enrolment": (lambda w: ["nope"], "LBBBBBBBB"),
+    "portal:invitation_accept": (lambda w: ["nope"], "L44444444"),
     "teleservices:fill": (lambda w: [w["draft"].public_id, 1], "L24444444"),
     "teleservices:review": (lambda w: [w["draft"].public_id], "L24444444"),
     "teleservices:draft_delete": (lambda w: [w["draft"].public_id], "LR4444444"),
@@ -183,63 +187,63 @@ MATRIX: dict[str, tuple[Args, str]] = {
     "teleservices:case": (_case, "L22444444"),
     "teleservices:confirmation": (_case, "L22444444"),
     "teleservices:case_documents": (_case, "LRR444444"),
-    "teleservices:preview": (lambda w: [w["teleservice"].slug, 1], "LLLLLLLL2"),
-    "vault:file": (lambda w: [w["document"].files.get().public_id], "L24424424"),
+    "teleservices:preview": (lambda w: [w["teleservice"].slug, 1], "RRRRRRRR2"),
+    "vault:file": (lambda w: [w["document"].files.get().public_id], "L24424224"),
     "vault:documents": (lambda w: [], "L22222222"),
     "vault:document_add": (lambda w: [], "L22222222"),
-    "vault:document_delete": (lambda w: [w["document"].public_id], "LR4444444"),
+    "vault:document_delete": (lambda w: [w["document"].public_id], "L24444444"),
     "letters:mine": (lambda w: [], "L22222222"),
-    "appointments:book": (lambda w: ["passeport"], "L22222222"),
+    "appointments:book": (lambda w: ["passeport"], "LRRRRRRRR"),
     "appointments:my_appointments": (lambda w: [], "L22222222"),
     "appointments:appointment": (_appointment, "L24444444"),
     "appointments:calendar": (_appointment, "L24444444"),
     "appointments:cancel": (_appointment, "L24444444"),
-    "appointments:move": (_appointment, "L24444444"),
+    "appointments:move": (_appointment, "LR4444444"),
     "appointments:alert": (_appointment, "LR4444444"),
     # Back office
-    "backoffice:home": (lambda w: [], "L333222233"),
-    "backoffice:dashboard": (lambda w: [], "L333222233"),
+    "backoffice:home": (lambda w: [], "L33322223"),
+    "backoffice:dashboard": (lambda w: [], "L33322223"),
     "backoffice:bulk": (lambda w: [], "L333RRRR3"),
     "backoffice:saved_view_create": (lambda w: [], "L333RRRR3"),
     "backoffice:saved_view_delete": (lambda w: [w["saved_view"].pk], "L333R4443"),
     "backoffice:export_create": (lambda w: [], "L333RRRR3"),
-    "backoffice:export": (lambda w: [w["export"].pk], "L3332444 3"),
-    "backoffice:export_download": (lambda w: [w["export"].pk], "L3332444 3"),
+    "backoffice:export": (lambda w: [w["export"].pk], "L33324443"),
+    "backoffice:export_download": (lambda w: [w["export"].pk], "L33344443"),
     "backoffice:intake": (lambda w: [], "L33322223"),
     "backoffice:intake_fill": (lambda w: [w["counter_draft"].public_id, 1], "L33324443"),
     "backoffice:intake_review": (lambda w: [w["counter_draft"].public_id], "L33324443"),
     "backoffice:intake_consent": (lambda w: [w["counter_draft"].public_id], "L33324443"),
     "backoffice:intake_delete": (lambda w: [w["counter_draft"].public_id], "L333R4443"),
     "backoffice:citizen": (lambda w: [w["users"]["alice"].pk], "L33324243"),
-    "backoffice:document_add": (lambda w: [w["users"]["alice"].pk], "L3332424 3"),
+    "backoffice:document_add": (lambda w: [w["users"]["alice"].pk], "L33324243"),
     "backoffice:document_verify": (lambda w: [w["users"]["alice"].pk, w["document"].public_id], "L333R4R43"),
-    "backoffice:document_refuse": (lambda w: [w["users"]["alice"].pk, w["document"].public_id], "L333R4R43"),
+    "backoffice:document_refuse": (lambda w: [w["users"]["alice"].pk, w["document"].public_id], "L333R4RR3"),
     "backoffice:agendas": (lambda w: [], "L33322223"),
     "backoffice:agenda": (_agenda, "L33324243"),
     "backoffice:agenda_book": (_agenda, "L33324243"),
-    "backoffice:agenda_book_slot": (_agenda, "L333 4 43"),
+    "backoffice:agenda_book_slot": (_agenda, "L333R4R43"),
     "backoffice:agenda_calendar": (_agenda, "L33324243"),
     "backoffice:agenda_feed_regenerate": (_agenda, "L333R4R43"),
     "backoffice:agenda_feed": (lambda w: [w["agenda"].pk, "0-nope"], "444444444"),
-    "backoffice:agenda_settings": (_agenda, "L33344243"),
-    "backoffice:opening_rule_add": (_agenda, "L33344243"),
-    "backoffice:opening_rule_edit": (lambda w: [w["agenda"].pk, w["opening"].pk], "L33344243"),
-    "backoffice:opening_rule_delete": (lambda w: [w["agenda"].pk, w["opening"].pk], "L33344R43"),
-    "backoffice:closure_add": (_agenda, "L33344243"),
-    "backoffice:closure_delete": (lambda w: [w["agenda"].pk, w["closure"].pk], "L33344R43"),
-    "backoffice:appointment_cancel": (_appointment, "L333R4R43"),
+    "backoffice:agenda_settings": (_agenda, "L33324243"),
+    "backoffice:opening_rule_add": (_agenda, "L33334243"),
+    "backoffice:opening_rule_edit": (lambda w: [w["agenda"].pk, w["opening"].pk], "L33334243"),
+    "backoffice:opening_rule_delete": (lambda w: [w["agenda"].pk, w["opening"].pk], "L33334243"),
+    "backoffice:closure_add": (_agenda, "L33334243"),
+    "backoffice:closure_delete": (lambda w: [w["agenda"].pk, w["closure"].pk], "L33334R43"),
+    "backoffice:appointment_cancel": (_appointment, "L33324243"),
     "backoffice:appointment_mark": (_appointment, "L333R4R43"),
     "backoffice:case": (_case, "L33324223"),
-    "backoffice:transition": (lambda w: [w["case"].reference, w["transition"].pk], "L333R4R43"),
-    "backoffice:assign": (_case, "L333R4R43"),
-    "backoffice:message": (_case, "L333R4R43"),
-    "backoffice:note": (_case, "L333R4RR3"),
-    "backoffice:share": (_case, "L333R4R43"),
-    "backoffice:letter_new": (_case, "L33324243"),
-    "backoffice:letter": (lambda w: [w["case"].reference, w["letter"].code], "L33324223"),
+    "backoffice:transition": (lambda w: [w["case"].reference, w["transition"].pk], "L333R4R23"),
+    "backoffice:assign": (_case, "L33324R23"),
+    "backoffice:message": (_case, "L33324233"),
+    "backoffice:note": (_case, "L33324223"),
+    "backoffice:share": (_case, "L33324223"),
+    "backoffice:letter_new": (_case, "L333R4R43"),
+    "backoffice:letter": (lambda w: [w["case"].reference, w["letter"].code], "L33324243"),
     "backoffice:letter_send": (lambda w: [w["case"].reference, w["letter"].code], "L333R4R43"),
-    "backoffice:letter_status": (lambda w: [w["case"].reference, w["letter"].code], "L33324223"),
-    "backoffice:letters_print": (lambda w: [], "L333RRRR3"),
+    "backoffice:letter_status": (lambda w: [w["case"].reference, w["letter"].code], "L333R4RR3"),
+    "backoffice:letters_print": (lambda w: [], "L33322223"),
 }
 
 
@@ -286,7 +290,7 @@ def _allowed_methods(view: Any) -> list[str] | None:
 def _answer(response: Any) -> str:
     if response.status_code in (301, 302, 303):
         return "L" if response["Location"].startswith(reverse("account_login")) else "R"
-    return {200: "2", 403: "3", 404: "4", 405: "5"}.get(response.status_code, str(response.status_code))
+    return {200: "2", 400: "B", 403: "3", 404: "4", 405: "5", 503: "U"}[response.status_code]
 
 
 def _client_of(persona: str, world: dict[str, Any]) -> Client:
@@ -298,7 +302,7 @@ def _client_of(persona: str, world: dict[str, Any]) -> Client:
 
 @pytest.fixture
 def world(alice, eve, bob, carol, dave, teleservices, etat_civil, settings):
-    settings.METRICS_TOKEN = "a-token-of-the-metrics-scraper"
+    settings.SECURITY_CONTACT = ["mailto:securite@example.org"]
     return _world(alice, eve, bob, carol, dave, teleservices, etat_civil)
 
 

@@ -57,7 +57,7 @@ from teleservices.models import Case
 from tests.backoffice.conftest import BIRTH, action, submit
 from tests.backoffice.test_citizen_documents import _document
 from tests.backoffice.test_exports import _content, _csv, _export, _sheet
-from tests.conftest import TOTP_SECRET
+from tests.conftest import TOTP_SECRET, sign_in
 from tests.factories import PASSWORD
 from tests.letters.conftest import pdf_reader, pdf_text, sample_document
 
@@ -306,7 +306,7 @@ def _csrf_client(user: User | None = None) -> Client:
     """A client whose posts Django checks for their CSRF token, as a browser's are (the test client's are not)."""
     client = Client(enforce_csrf_checks=True)
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 
