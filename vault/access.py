@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from vault.models import Document, DocumentQuerySet, StoredFile, StoredFileQuerySet
 
 APPLIED, READ, INSTRUCTED = "applied", "read", "instructed"
 
-CaseReader = Callable[[Any], QuerySet[Any]]
+# A function of the user returning a queryset of teleservices' cases (of which `of_citizen` is used here).
+CaseReader = Callable[[Any], Any]
 _readers: dict[str, list[CaseReader]] = {APPLIED: [], READ: [], INSTRUCTED: []}
 
 
