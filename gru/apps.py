@@ -7,6 +7,11 @@ class GruConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from django.contrib.auth import user_logged_in
+
+        from gru.middleware import record_sign_in
+
+        user_logged_in.connect(record_sign_in, dispatch_uid="gru.middleware.record_sign_in")
         from gru import (
             checks,  # noqa: F401 - registers the system checks
             metrics,  # noqa: F401 - counts task runs (Celery signals), once the settings are read

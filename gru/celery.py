@@ -2,7 +2,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import setup_logging, worker_init
+from celery.signals import beat_init, setup_logging, worker_init
 from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gru.settings")
@@ -22,10 +22,11 @@ def _leave_logging_to_django(**kwargs: Any) -> None:
 
 
 @worker_init.connect
+@beat_init.connect
 def _refuse_an_unsafe_start(**kwargs: Any) -> None:
-    """A worker with a published SECRET_KEY or file key does not start (gru/checks.py), unless CELERY_SKIP_CHECKS is
-    set, as for Celery's own run of the system checks. SystemExit: Celery logs any other error of a signal's receiver
-    and starts anyway."""
+    """A worker or beat with a published SECRET_KEY or file key does not start (gru/checks.py), unless
+    CELERY_SKIP_CHECKS is set, as for Celery's own run of the system checks. SystemExit: Celery logs any other error
+    of a signal's receiver and starts anyway."""
     if os.environ.get("CELERY_SKIP_CHECKS"):
         return
     from gru.checks import refuse_unsafe_start  # once Django is set up (the Django fixup's receiver ran first)

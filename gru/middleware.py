@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import structlog
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
 from django.core.exceptions import BadRequest
 from django.core.signals import request_finished
@@ -78,9 +78,9 @@ class RequestLogMiddleware(RequestMiddleware):
         return f"{request.method} {request.path}"
 
 
-def _record_sign_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> list[Any]:
-    """At every sign-in (password, emailed link, FranceConnect): its time, and whether the user is staff (an agent or
-    an administrator), read once here rather than at each request."""
+def record_sign_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> list[Any]:
+    """At every sign-in (password, emailed link, FranceConnect; connected in gru/apps.py): its time, and whether
+    the user is staff (an agent or an administrator), read once here rather than at each request."""
     mark = [int(time.time()), bool(user.is_staff or is_agent(user))]
     request.session[SIGN_IN_MARK] = mark
     return mark
@@ -116,11 +116,10 @@ class SessionIdleTimeoutMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        user_logged_in.connect(_record_sign_in, dispatch_uid="gru.middleware.record_sign_in")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            signed_in, staff = request.session.get(SIGN_IN_MARK) or _record_sign_in(None, request, request.user)
+            signed_in, staff = request.session.get(SIGN_IN_MARK) or record_sign_in(None, request, request.user)
             minute = int(time.time()) // IDLE_RESOLUTION_SECONDS
             seen = request.session.get(IDLE_MARK)
             idle_limit = settings.STAFF_SESSION_IDLE_MINUTES if staff else settings.SESSION_IDLE_MINUTES

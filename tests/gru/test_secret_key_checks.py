@@ -106,14 +106,14 @@ def test_gunicorn_refuses_the_example_secret_key_and_serves_with_random_keys(tmp
         pass  # /healthz answered: the worker booted past the checks
 
 
-def test_a_celery_worker_does_not_start_with_a_short_secret_key():
+@pytest.mark.parametrize("process", [["worker", "--pool=solo"], ["beat", "--schedule={tmp}/beat-schedule"]])
+def test_neither_a_celery_worker_nor_beat_starts_with_a_short_secret_key(process, tmp_path):
     celery = str(Path(sys.executable).with_name("celery"))
     result = _run(
         celery,
         "-A",
         "gru",
-        "worker",
-        "--pool=solo",
+        *(argument.format(tmp=tmp_path) for argument in process),
         SECRET_KEY=secrets.token_urlsafe(24),
         FILE_ENCRYPTION_KEYS=f"2026:{_file_key()}",
     )
