@@ -8,6 +8,7 @@ gunicorn (2 sync workers) serves the site with bench.settings on loopback; wrk l
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime
 import io
 import json
@@ -30,6 +31,8 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+# A file key of this run's own, shared with the web processes started below (production refuses to start without).
+os.environ.setdefault("FILE_ENCRYPTION_KEYS", f"bench:{base64.urlsafe_b64encode(os.urandom(32)).decode()}")
 THREADS = 2
 WORKERS = 2
 LATENCY_SCRIPT = str(ROOT / "bench/latency.lua")
@@ -69,15 +72,20 @@ def setup_database(*, fresh: bool) -> None:
 
 
 def session_of(user: Any) -> str:
-    """A signed-in session of this user, as the login would leave it; agents have their second factor enrolled by
-    the demo, which is what the back office's middleware checks."""
+    """A signed-in session of this user, as the login would leave it: with the second factor passed (TOTP, which the
+    demo enrols for agents), what the back office's middleware checks."""
+    from allauth.account.internal.flows.login import record_authentication
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
 
     session = SessionStore()
     session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0]})
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    request = RequestFactory().get("/")
+    request.session = session
+    record_authentication(request, user, "mfa", type="totp")
     session.create()
     return session.session_key or ""
 
