@@ -7,6 +7,7 @@ userinfo, and mozilla-django-oidc would need overriding in most of its steps (di
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
+
+from gru.validators import LINE_BREAKING
 
 SESSION_KEY = "franceconnect"
 DISCOVERY_CACHE_SECONDS = 3600
@@ -143,10 +146,19 @@ def identity_from_callback(request: HttpRequest) -> Identity:
     if claims.get("sub") != id_token["sub"]:
         raise FranceConnectError("userinfo subject differs from the ID token's")
     request.session[SESSION_KEY] = {"id_token": tokens["id_token"]}
+    return identity_of(claims)
+
+
+def identity_of(claims: dict[str, Any]) -> Identity:
+    """The identity the provider's claims give, its names on one line: a line break or a control character in them
+    (which would reach email headers) becomes a space."""
     try:
-        return Identity(**{field: claims[field] for field in Identity.__dataclass_fields__})
+        values = {field: str(claims[field]) for field in Identity.__dataclass_fields__}
     except KeyError as error:
         raise FranceConnectError(f"missing claim {error}") from error
+    for name in ("given_name", "family_name"):
+        values[name] = " ".join(re.sub(LINE_BREAKING, " ", values[name]).split())
+    return Identity(**values)
 
 
 def logout_url(request: HttpRequest) -> str | None:

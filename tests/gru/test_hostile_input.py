@@ -2,10 +2,13 @@
 a date out of range is a French form error; names that could reach an email header refuse line breaks."""
 
 import pytest
+from django.contrib.admin import site as admin_site
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from appointments.models import Agenda, AppointmentType
 from gru.emails import email_subject
+from portal import franceconnect
 from portal.models import HouseholdMember, User
 from teleservices.models import Case
 from tests.appointments.conftest import rule
@@ -151,3 +154,18 @@ def test_an_email_subject_stays_on_one_line_whatever_its_context_holds():
 def test_a_nul_byte_in_the_path_is_refused_with_a_400(client, alice, path):
     client.force_login(alice)
     assert client.get(path).status_code == 400
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "phone"])
+def test_the_admin_refuses_a_name_or_phone_on_two_lines(rf, dave, alice, field):
+    request = rf.get("/")
+    request.user = dave
+    form = admin_site._registry[User].get_form(request, alice)
+    with pytest.raises(ValidationError):
+        form.base_fields[field].clean("Martin\r\nBcc: someone@example.net")
+
+
+def test_names_given_by_franceconnect_are_kept_on_one_line():
+    claims = {"sub": "s", "birthdate": "1990-01-01", "email": "a@example.org"}
+    identity = franceconnect.identity_of({**claims, "given_name": "Angela\r\nBcc: x@y", "family_name": "Dupont\t\n"})
+    assert (identity.given_name, identity.family_name) == ("Angela Bcc: x@y", "Dupont")
