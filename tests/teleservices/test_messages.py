@@ -2,6 +2,8 @@
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from backoffice.services import case_transition
 from teleservices import services
@@ -69,3 +71,21 @@ def test_the_timeline_shows_submission_status_changes_and_messages(alice_client,
     case_transition(case=case, transition=_action(case, "Accepter"), actor=None)
     page = alice_client.get(reverse("teleservices:case", args=[case.reference])).content.decode()
     assert "Demande déposée" in page and "Message du service" in page and "Statut : Acceptée" in page
+
+
+def test_the_request_page_says_when_the_decision_is_expected_and_when_the_time_limit_is_suspended(
+    alice_client, alice, teleservices
+):
+    case = _submitted(alice, teleservices)
+    url = reverse("teleservices:case", args=[case.reference])
+    with translation.override("fr"):
+        expected = f"Décision attendue avant le {date_format(case.deadline, 'j F Y')}."
+    assert expected in alice_client.get(url).content.decode()
+    case_transition(case=case, transition=_action(case, "Demander des compléments"), actor=None, comment="Photo ?")
+    page = alice_client.get(url).content.decode()
+    assert "Le délai est suspendu jusqu’à votre réponse" in page and "Décision attendue" not in page
+    case_transition(case=case, transition=_action(case, "Classer sans suite"), actor=None, comment="Sans réponse.")
+    case.refresh_from_db()
+    assert case.status.is_terminal
+    page = alice_client.get(url).content.decode()
+    assert "Décision attendue" not in page and "délai est suspendu" not in page
