@@ -72,7 +72,10 @@ def test_an_agent_writes_to_the_citizen(bob_client, birth_case, django_capture_o
         response = bob_client.post(reverse("backoffice:message", args=[birth_case.reference]), {"body": "Bonjour"})
     assert response.status_code == 302
     assert birth_case.messages.get().from_agent
-    assert mail.outbox[-1].subject == f"Nouveau message sur votre demande {birth_case.reference}"
+    assert (
+        mail.outbox[-1].subject
+        == f"Nouveau message sur votre demande « {birth_case.teleservice.title} » ({birth_case.reference})"
+    )
 
 
 def _queries(client, case):

@@ -19,7 +19,9 @@ def test_an_agent_takes_a_case_in_charge_and_the_citizen_is_told(birth_case, bob
     assert case.status.key == "en_cours"
     event = case.events.get(kind=CaseEvent.Kind.STATUS_CHANGED)
     assert event.actor == bob and event.status.key == "en_cours" and event.detail == "Prendre en charge"
-    assert mail.outbox[-1].subject == f"Votre demande {case.reference} a un nouveau statut"
+    assert (
+        mail.outbox[-1].subject == f"Votre demande « {case.teleservice.title} » ({case.reference}) a un nouveau statut"
+    )
     assert "En cours de traitement" in mail.outbox[-1].body
 
 

@@ -44,7 +44,10 @@ def test_a_submitted_request_is_acknowledged_by_email_and_in_the_citizen_space(
     assert (email.address, email.status, email.attempts) == (alice.email, Notification.Status.SENT, 1)
     space = Notification.objects.get(event="case_received", channel=SPACE)
     assert space.status == Notification.Status.SENT and space.read_at is None
-    assert space.url == case.get_absolute_url() and space.subject == f"Votre demande {case.reference} a bien été reçue"
+    assert (
+        space.url == case.get_absolute_url()
+        and space.subject == f"Votre demande « {case.teleservice.title} » ({case.reference}) a bien été reçue"
+    )
     (message,) = mail.outbox
     assert message.to == [alice.email] and message.subject == space.subject
     assert re.search(r"a été reçue le \d{1,2} \w+ 20\d\d à \d\d:\d\d\. Sa référence est DEM-", message.body)
@@ -89,8 +92,10 @@ def test_the_context_holds_plain_values_never_model_instances(alice, teleservice
 def test_the_subject_is_in_the_portals_language_whatever_the_agent_reads(alice, teleservices):
     case = submit(alice, teleservices["acte-de-naissance"])
     with translation.override("en"):
-        rows = notify(event="case_message", user=alice, context={"reference": case.reference})
-    assert {row.subject for row in rows} == {f"Nouveau message sur votre demande {case.reference}"}
+        rows = notify(event="case_message", user=alice, context={"reference": case.reference, "title": case.teleservice.title})
+    assert {row.subject for row in rows} == {
+        f"Nouveau message sur votre demande « {case.teleservice.title} » ({case.reference})"
+    }
 
 
 def test_alice_who_turned_emails_off_still_gets_the_essential_ones(alice, bob, teleservices):

@@ -81,8 +81,8 @@ def test_a_request_filed_while_redis_is_down_is_acknowledged_exactly_once_when_i
             wait_for(lambda: len(smtp_server.messages) == 2, timeout=DELIVERY_TIMEOUT, what="the message's email")
 
     assert smtp_server.subjects() == [
-        f"Votre demande {case.reference} a bien été reçue",
-        f"Nouveau message sur votre demande {case.reference}",
+        f"Votre demande « {case.teleservice.title} » ({case.reference}) a bien été reçue",
+        f"Nouveau message sur votre demande « {case.teleservice.title} » ({case.reference})",
     ]
     acknowledgement = smtp_server.messages[0]
     assert acknowledgement["To"] == alice.email
@@ -111,7 +111,7 @@ def test_the_acknowledgement_goes_without_its_recepisse_if_it_never_comes(
     assert notification_send(notification_id=email.pk) is None  # held for the récépissé
     later = timezone.now() + ACKNOWLEDGEMENT_WAIT
     assert notification_send(notification_id=email.pk, now=later).status == Notification.Status.SENT
-    assert smtp_server.subjects() == [f"Votre demande {case.reference} a bien été reçue"]
+    assert smtp_server.subjects() == [f"Votre demande « {case.teleservice.title} » ({case.reference}) a bien été reçue"]
     assert not [part for part in smtp_server.messages[0].walk() if part.get_filename()]
 
 
@@ -140,4 +140,6 @@ def test_a_notification_being_sent_by_one_worker_is_skipped_by_another(
     thread.join()
     assert smtp_server.messages == []
     assert notification_send(notification_id=email.pk).status == Notification.Status.SENT
-    assert smtp_server.subjects() == [f"Nouveau message sur votre demande {case.reference}"]
+    assert smtp_server.subjects() == [
+        f"Nouveau message sur votre demande « {case.teleservice.title} » ({case.reference})"
+    ]

@@ -20,7 +20,10 @@ def _told(user, n: int = 1) -> list[Notification]:
             row
             for i in range(n)
             for row in notify(
-                event="case_message", user=user, context={"reference": f"DEM-2026-{i:06d}"}, url=f"/r/{i}/"
+                event="case_message",
+                user=user,
+                context={"reference": f"DEM-2026-{i:06d}", "title": "Signalement"},
+                url=f"/r/{i}/",
             )
             if row.channel == Notification.Channel.SPACE
         ]
@@ -44,7 +47,7 @@ def test_my_space_shows_how_many_notifications_are_unread_with_links_to_them(ali
     _told(eve, 3)
     page = alice_client.get(reverse("portal:space")).content.decode()
     assert _unread_items(page) == 2
-    assert '<a href="/r/1/">Nouveau message sur votre demande DEM-2026-000001</a>' in page
+    assert '<a href="/r/1/">Nouveau message sur votre demande « Signalement » (DEM-2026-000001)</a>' in page
     assert "DEM-2026-000000" in page and f'href="{NOTIFICATIONS}"' in page
 
 

@@ -219,7 +219,9 @@ def test_the_review_shows_the_answers_and_submission_gives_a_reference(
     assert receipt.status == Letter.Status.SENT and receipt.kind == "acknowledgement"
     assert receipt.pdf.read().startswith(b"%PDF") and case.reference in receipt.subject
     assert case.files.count() == 1
-    assert [m.subject for m in mail.outbox] == [f"Votre demande {case.reference} a bien été reçue"]
+    assert [m.subject for m in mail.outbox] == [
+        f"Votre demande « {case.teleservice.title} » ({case.reference}) a bien été reçue"
+    ]
     # One email, which waited for the récépissé to carry it.
     assert [(name, mime) for name, _content, mime in mail.outbox[0].attachments] == [
         (receipt.pdf.name, "application/pdf")

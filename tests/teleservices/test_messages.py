@@ -57,8 +57,8 @@ def test_an_agents_message_and_a_status_change_are_emailed_to_the_citizen(
         case_transition(case=case, transition=_action(case, "Prendre en charge"), actor=None)
     subjects = [m.subject for m in mail.outbox]
     assert subjects == [
-        f"Nouveau message sur votre demande {case.reference}",
-        f"Votre demande {case.reference} a un nouveau statut",
+        f"Nouveau message sur votre demande « {case.teleservice.title} » ({case.reference})",
+        f"Votre demande « {case.teleservice.title} » ({case.reference}) a un nouveau statut",
     ]
     assert "Merci, nous intervenons." not in mail.outbox[0].body  # read in the space, not in a mailbox
     assert "En cours de traitement" in mail.outbox[1].body
