@@ -57,3 +57,13 @@ def test_changing_the_password_sends_the_password_changed_email(alice_client, al
     assert alice_client.post(reverse("account_change_password"), data).status_code == 302
     assert mailoutbox[-1].to == [alice.email]
     _assert_ours(mailoutbox[-1], organisation, "a été modifié")
+
+
+def test_signing_up_with_a_known_address_sends_our_already_exists_email(client, alice, organisation, mailoutbox):
+    _signup(client, email=alice.email)
+    _assert_ours(mailoutbox[0], organisation, "un compte l’utilise déjà")
+
+
+def test_a_reset_for_an_unknown_address_sends_our_unknown_account_email(client, organisation, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": "personne@example.org"})
+    _assert_ours(mailoutbox[0], organisation, "aucun compte ne l’utilise")
