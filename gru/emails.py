@@ -2,10 +2,19 @@
 them; the outbox (gru.notifications) gives them their context and sends them."""
 
 from collections.abc import Sequence
+from email.utils import formataddr, parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+from gru.models import Organisation
+
+
+def email_sender() -> str:
+    """DEFAULT_FROM_EMAIL's address under the collectivité's name: citizens see who writes to them."""
+    return formataddr((Organisation.objects.current().name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
 def email_subject(*, template: str, context: dict[str, Any]) -> str:
@@ -26,6 +35,7 @@ def email_message(
     message = EmailMultiAlternatives(
         subject,
         render_to_string(f"{template}.txt", context),
+        email_sender(),
         to=to,
         headers=headers,
     )

@@ -186,7 +186,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# "Your password has been changed" and the like, written in templates/account/email/.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
+ACCOUNT_FORMS = {"login": "portal.account_forms.LoginForm"}
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins (portal/lockouts.py), counted by the client's address (TRUSTED_PROXIES): 10 a minute from one

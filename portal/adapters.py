@@ -2,11 +2,14 @@ import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.utils import build_absolute_uri
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.urls import reverse
 
+from gru import emails
 from gru.access import is_agent
+from gru.models import Organisation
 from gru.proxies import client_address
 from portal import franceconnect, franceconnect_linking, lockouts
 
@@ -26,6 +29,20 @@ class AccountAdapter(DefaultAccountAdapter):
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
         """After a password reset, which only the account's holder can do: their account unlocked for them."""
         lockouts.login_unlock(request, login=credentials.get("email", ""))
+
+    def get_from_email(self) -> str:
+        """Account emails come from the collectivité, as the portal's others (gru.emails)."""
+        return emails.email_sender()
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Account emails are written as the portal's others: the collectivité signs them, the sign-in page is
+        linked from them (templates/account/email/)."""
+        context = {
+            "organisation": Organisation.objects.current(),
+            "login_url": build_absolute_uri(self.request, reverse("account_login")),
+            **context,
+        }
+        super().send_mail(template_prefix, email, context)
 
     def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         """Signed in with a password or an emailed link: the account is proved, a FranceConnect identity waiting for

@@ -76,11 +76,24 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The téléservice an anonymous visitor pressed "Start" on: once signed in, they come back to its page, where the
+# draft is made for them (the session survives the sign-in; only a POST, CSRF-checked, sets it).
+START_AFTER_LOGIN_KEY = "teleservices:start_after_login"
+
+
+def _start_asked(request: HttpRequest, slug: str) -> bool:
+    """A POST of the start button, or the first visit back after signing in from it."""
+    if request.method == "POST":
+        return True
+    return request.user.is_authenticated and request.session.pop(START_AFTER_LOGIN_KEY, None) == slug
+
+
 @GET_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     teleservice = get_object_or_404(Teleservice.objects.published().select_related("department"), slug=slug)
-    if request.method == "POST":
+    if _start_asked(request, slug):
         if not request.user.is_authenticated:
+            request.session[START_AFTER_LOGIN_KEY] = slug
             return redirect(f"{reverse('account_login')}?next={request.path}")
         try:
             case = services.case_start(user=request.user, teleservice=teleservice)
