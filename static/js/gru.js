@@ -29,3 +29,17 @@ document.addEventListener("submit", (event) => {
         status.querySelector("[data-upload-text]").textContent = status.dataset.uploadStatus;
     }
 });
+
+// On small screens the header's menu folds behind a button (components/menu_button.html); without this file the
+// button stays hidden and the menu open. Escape folds it again and gives the focus back to the button.
+document.querySelectorAll("[data-menu-button]").forEach((button) => {
+    const setOpen = (open) => button.setAttribute("aria-expanded", String(open));
+    button.hidden = false;
+    button.addEventListener("click", () => setOpen(button.getAttribute("aria-expanded") !== "true"));
+    document.getElementById(button.getAttribute("aria-controls")).addEventListener("keydown", (event) => {
+        if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+            setOpen(false);
+            button.focus();
+        }
+    });
+});
