@@ -19,7 +19,6 @@ from typing import Any, cast
 from django import forms
 from django.core.validators import RegexValidator
 from django.template.defaultfilters import date as date_format
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -29,6 +28,7 @@ from stdnum import iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret
 
+from gru.sizes import file_size
 from portal.forms import DATE_HINT, AddressForm, DateInput, phone_to_e164
 from portal.models import Household, HouseholdMember, User
 from teleservices.definition import FieldDef, FormDefinition, PageDef
@@ -334,8 +334,25 @@ def block_formset(
     initial_rows = [
         {k: v for c in f.children if c.asks for k, v in _initial(c, row.get(c.key)).items()} for row in initial or []
     ]
-    formset = formset_class(data, initial=initial_rows or None, prefix=f.key, form_kwargs={"children": f.children})
+    formset = formset_class(
+        data,
+        initial=initial_rows or None,
+        prefix=f.key,
+        form_kwargs={"children": f.children},
+        error_messages=_row_count_messages(f.label, minimum=minimum, maximum=formset_class.max_num),
+    )
     return cast(BaseBlockFormSet, formset)
+
+
+def _row_count_messages(label: str, *, minimum: int, maximum: int) -> dict[str, str]:
+    """Django's messages on the number of rows speak of "forms": these name the question. Django formats them once
+    more with `% {"num": …}`, hence the doubled "%"."""
+    few = ngettext("Add at least %(num)d row to “%(label)s”.", "Add at least %(num)d rows to “%(label)s”.", minimum)
+    many = ngettext("Give at most %(num)d row for “%(label)s”.", "Give at most %(num)d rows for “%(label)s”.", maximum)
+    return {
+        "too_few_forms": (few % {"num": minimum, "label": label}).replace("%", "%%"),
+        "too_many_forms": (many % {"num": maximum, "label": label}).replace("%", "%%"),
+    }
 
 
 class PageForm(forms.Form):
@@ -660,7 +677,7 @@ def answer_text(f: FieldDef, answer: Any) -> str:
 def _file_text(answer: dict[str, Any]) -> str:
     if answer.get("removed"):
         return _("%(name)s (deleted at the end of the instruction: identity document)") % {"name": answer["name"]}
-    text = ", ".join(f"{page['name']} ({filesizeformat(page['size'])})" for page in answer_files(answer))
+    text = ", ".join(f"{page['name']} ({file_size(page['size'])})" for page in answer_files(answer))
     return _("%(files)s, from the vault") % {"files": text} if answer.get("document") else text
 
 

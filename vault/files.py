@@ -12,9 +12,10 @@ import pikepdf
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from gru.sizes import file_size
 
 # libmagic reads only the head of a file: enough to know what it claims to be, not that it is only that.
 HEAD_BYTES = 8192
@@ -89,7 +90,7 @@ def file_check(uploaded: UploadedFile, *, types: list[str], max_size: int) -> Ch
     if uploaded.size > max_size:
         raise ValidationError(
             _("The file “%(name)s” is too large (%(size)s): the maximum is %(max)s.")
-            % {"name": name, "size": filesizeformat(uploaded.size), "max": filesizeformat(max_size)}
+            % {"name": name, "size": file_size(uploaded.size), "max": file_size(max_size)}
         )
     # Read only once its size is known to be within max_size (an upload above FILE_UPLOAD_MAX_MEMORY_SIZE waits in a
     # temporary file until then): the checks, the re-encoding and the encryption (AES-GCM, in one go) need it whole.
