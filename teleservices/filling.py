@@ -144,12 +144,14 @@ def _django_fields(
             f.key: forms.IntegerField(min_value=_number(f, "min_value"), max_value=_number(f, "max_value"), **common)
         }
     if kind == "decimal":
+        low, high = _decimal(f, "min_value"), _decimal(f, "max_value")
         return {
             f.key: forms.DecimalField(
-                min_value=_decimal(f, "min_value"),
-                max_value=_decimal(f, "max_value"),
+                min_value=low,
+                max_value=high,
                 widget=forms.TextInput({"inputmode": "decimal"}),
                 localize=True,
+                error_messages=_bound_messages(low, high),
                 **common,
             )
         }
@@ -285,6 +287,19 @@ def _number(f: FieldDef, name: str) -> int | None:
 def _decimal(f: FieldDef, name: str) -> Decimal | None:
     value = f.option(name)
     return None if value is None else Decimal(value)
+
+
+def _bound_messages(low: Decimal | None, high: Decimal | None) -> dict[str, str]:
+    """Django writes a decimal's bounds as they are stored ("0.5000"): these write them as the citizen does ("0,5")."""
+    texts = {
+        "min_value": (low, _("Ensure this value is at least %(limit)s.")),
+        "max_value": (high, _("Ensure this value is at most %(limit)s.")),
+    }
+    return {
+        code: text % {"limit": number_format(bound.normalize())}
+        for code, (bound, text) in texts.items()
+        if bound is not None
+    }
 
 
 class BlockRowForm(forms.Form):

@@ -138,6 +138,18 @@ BAD = [
         "500,5",
         "Assurez-vous que cette valeur est inférieure ou égale à 500.",
     ),
+    (
+        "decimal-below-a-stored-bound",
+        _q("decimal", min_value="0.5000"),
+        "0,25",
+        "Assurez-vous que cette valeur est supérieure ou égale à 0,5.",
+    ),
+    (
+        "decimal-above-a-stored-bound",
+        _q("decimal", max_value="1500.0000"),
+        "1500,5",
+        "Assurez-vous que cette valeur est inférieure ou égale à 1500.",
+    ),
     ("decimal-words", _q("decimal"), "douze", "Saisissez un nombre."),
     ("date-impossible", _q("date"), "31/02/2020", "Saisissez une date valide."),
     ("date-words", _q("date"), "demain", "Saisissez une date valide."),
