@@ -32,7 +32,7 @@ from gru.sizes import file_size
 from portal.forms import DATE_HINT, AddressForm, DateInput, phone_to_e164
 from portal.models import Household, HouseholdMember, User
 from teleservices.definition import FieldDef, FormDefinition, PageDef
-from vault.files import CheckedFile, accept_hint, file_check, types_label
+from vault.files import CheckedFile, accept_hint, file_check, size_limit_attrs, types_label
 from vault.models import Document, DocumentType
 
 ADDRESS_PARTS = ("street", "postcode", "city")
@@ -172,7 +172,7 @@ def _django_fields(
             "types": types_label(limits.types),
             "size": limits.max_size_mb,
         }
-        file_input = forms.FileInput({"accept": accept_hint(limits.types)})
+        file_input = forms.FileInput({"accept": accept_hint(limits.types), **size_limit_attrs(limits.max_size)})
         help_text = " ".join(filter(None, [escape(f.help_text), escape(hint)]))
         return {f.key: forms.FileField(**{**common, "required": False, "help_text": help_text}, widget=file_input)}
     if kind == "members":

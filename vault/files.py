@@ -78,6 +78,13 @@ def accept_hint(types: list[str]) -> str:
     )
 
 
+def size_limit_attrs(max_size: int) -> dict[str, str]:
+    """The attributes by which static/js/gru.js refuses a file over `max_size` bytes before it is sent (file_check
+    refuses it again on the server)."""
+    message = _("This file is larger than %(max)s, the largest size accepted: choose a lighter one.")
+    return {"data-max-size": str(max_size), "data-max-size-message": message % {"max": file_size(max_size)}}
+
+
 def types_label(types: list[str]) -> str:
     return ", ".join(FileType(t).label for t in types)
 

@@ -19,9 +19,31 @@ document.addEventListener("htmx:afterSwap", () => {
     });
 });
 
+// A file over its question's size limit (data-max-size, vault/files.py) is refused before anything is sent: at once
+// when chosen (in the capture phase, before htmx sends the form on change) and again when the form is submitted.
+document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!input.matches("input[type=file][data-max-size]")) {
+        return;
+    }
+    const tooLarge = [...input.files].some((file) => file.size > Number(input.dataset.maxSize));
+    input.setCustomValidity(tooLarge ? input.dataset.maxSizeMessage : "");
+    if (tooLarge) {
+        input.value = "";
+        event.stopImmediatePropagation();
+        input.reportValidity();
+    }
+}, true);
+
 // Sending files can take a while on a slow connection: say so, to everyone, while the page is sent.
 document.addEventListener("submit", (event) => {
     const form = event.target;
+    const refused = form.querySelector("input[type=file][data-max-size]:invalid");
+    if (refused) {
+        event.preventDefault();
+        refused.reportValidity();
+        return;
+    }
     const files = [...form.querySelectorAll("input[type=file]")].some((input) => input.files.length > 0);
     const status = form.querySelector("[data-upload-status]");
     if (files && status) {

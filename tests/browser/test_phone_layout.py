@@ -1,9 +1,12 @@
 """A signed-in citizen on a phone (390 × 844): a folded menu opened with the keyboard, secondary buttons that look
-secondary, and a long email address that does not push the profile sideways; axe-core on each state."""
+secondary, a long email address that does not push the profile sideways, and a file over its limit refused before it
+is sent; axe-core on each state."""
 
 import pytest
 from playwright.sync_api import expect
 
+from portal.models import User
+from teleservices import services
 from tests.browser.conftest import assert_accessible, sign_in, tab_to
 from tests.factories import UserFactory
 
@@ -55,3 +58,23 @@ def test_the_profile_fits_the_screen_and_secondary_buttons_look_secondary(phone)
 
     assert background(".language-switcher .button--secondary") != background("main .actions button[type='submit']")
     assert_accessible(page)
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_sent(phone, teleservices):
+
+    page = phone
+    draft = services.case_start(user=User.objects.get(email=LONG_EMAIL), teleservice=teleservices["signalement-voirie"])
+    page.goto(f"/brouillons/{draft.public_id}/etape/1/")
+    photo = page.locator("#id_photo")
+    expect(photo).to_have_attribute("data-max-size", str(8 * 1024 * 1024))
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    photo.set_input_files(
+        {"name": "photo.png", "mimeType": "image/png", "buffer": b"\x89PNG" + b"\x00" * 8 * 1024 * 1024}
+    )
+    message = "Ce fichier dépasse 8\xa0Mo, la taille maximale acceptée : choisissez-en un plus léger."
+    assert photo.evaluate("input => input.validationMessage") == message
+    page.locator("button[value='continue']").click()
+    expect(photo).to_be_focused()
+    assert posts == []
+    assert photo.evaluate("input => input.files.length") == 0
