@@ -11,7 +11,6 @@ from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from gru.models import Organisation
+from gru.sizes import file_size
 
 
 @require_GET
@@ -105,7 +105,7 @@ def request_too_large(request: HttpRequest) -> HttpResponse:
     explanation = _(
         "What you sent is larger than %(max)s in all. Go back to the previous page and send fewer or smaller files at "
         "once: your other answers are still there."
-    ) % {"max": filesizeformat(settings.UPLOAD_MAX_REQUEST_SIZE)}
+    ) % {"max": file_size(settings.UPLOAD_MAX_REQUEST_SIZE)}
     return _refused(request, status=413, heading=_("Too large to be received"), explanation=explanation)
 
 

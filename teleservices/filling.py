@@ -19,7 +19,6 @@ from typing import Any, cast
 from django import forms
 from django.core.validators import RegexValidator
 from django.template.defaultfilters import date as date_format
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -29,10 +28,11 @@ from stdnum import iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret
 
+from gru.sizes import file_size
 from portal.forms import DATE_HINT, AddressForm, DateInput, phone_to_e164
 from portal.models import Household, HouseholdMember, User
 from teleservices.definition import FieldDef, FormDefinition, PageDef
-from vault.files import CheckedFile, accept_hint, file_check, types_label
+from vault.files import CheckedFile, accept_hint, file_check, size_limit_attrs, types_label
 from vault.models import Document, DocumentType
 
 ADDRESS_PARTS = ("street", "postcode", "city")
@@ -144,12 +144,14 @@ def _django_fields(
             f.key: forms.IntegerField(min_value=_number(f, "min_value"), max_value=_number(f, "max_value"), **common)
         }
     if kind == "decimal":
+        low, high = _decimal(f, "min_value"), _decimal(f, "max_value")
         return {
             f.key: forms.DecimalField(
-                min_value=_decimal(f, "min_value"),
-                max_value=_decimal(f, "max_value"),
+                min_value=low,
+                max_value=high,
                 widget=forms.TextInput({"inputmode": "decimal"}),
                 localize=True,
+                error_messages=_bound_messages(low, high),
                 **common,
             )
         }
@@ -170,7 +172,7 @@ def _django_fields(
             "types": types_label(limits.types),
             "size": limits.max_size_mb,
         }
-        file_input = forms.FileInput({"accept": accept_hint(limits.types)})
+        file_input = forms.FileInput({"accept": accept_hint(limits.types), **size_limit_attrs(limits.max_size)})
         help_text = " ".join(filter(None, [escape(f.help_text), escape(hint)]))
         return {f.key: forms.FileField(**{**common, "required": False, "help_text": help_text}, widget=file_input)}
     if kind == "members":
@@ -287,6 +289,19 @@ def _decimal(f: FieldDef, name: str) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _bound_messages(low: Decimal | None, high: Decimal | None) -> dict[str, str]:
+    """Django writes a decimal's bounds as they are stored ("0.5000"): these write them as the citizen does ("0,5")."""
+    texts = {
+        "min_value": (low, _("Ensure this value is at least %(limit)s.")),
+        "max_value": (high, _("Ensure this value is at most %(limit)s.")),
+    }
+    return {
+        code: text % {"limit": number_format(bound.normalize())}
+        for code, (bound, text) in texts.items()
+        if bound is not None
+    }
+
+
 class BlockRowForm(forms.Form):
     """One row of a repeatable block."""
 
@@ -334,8 +349,25 @@ def block_formset(
     initial_rows = [
         {k: v for c in f.children if c.asks for k, v in _initial(c, row.get(c.key)).items()} for row in initial or []
     ]
-    formset = formset_class(data, initial=initial_rows or None, prefix=f.key, form_kwargs={"children": f.children})
+    formset = formset_class(
+        data,
+        initial=initial_rows or None,
+        prefix=f.key,
+        form_kwargs={"children": f.children},
+        error_messages=_row_count_messages(f.label, minimum=minimum, maximum=formset_class.max_num),
+    )
     return cast(BaseBlockFormSet, formset)
+
+
+def _row_count_messages(label: str, *, minimum: int, maximum: int) -> dict[str, str]:
+    """Django's messages on the number of rows speak of "forms": these name the question. Django formats them once
+    more with `% {"num": …}`, hence the doubled "%"."""
+    few = ngettext("Add at least %(num)d row to “%(label)s”.", "Add at least %(num)d rows to “%(label)s”.", minimum)
+    many = ngettext("Give at most %(num)d row for “%(label)s”.", "Give at most %(num)d rows for “%(label)s”.", maximum)
+    return {
+        "too_few_forms": (few % {"num": minimum, "label": label}).replace("%", "%%"),
+        "too_many_forms": (many % {"num": maximum, "label": label}).replace("%", "%%"),
+    }
 
 
 class PageForm(forms.Form):
@@ -660,7 +692,7 @@ def answer_text(f: FieldDef, answer: Any) -> str:
 def _file_text(answer: dict[str, Any]) -> str:
     if answer.get("removed"):
         return _("%(name)s (deleted at the end of the instruction: identity document)") % {"name": answer["name"]}
-    text = ", ".join(f"{page['name']} ({filesizeformat(page['size'])})" for page in answer_files(answer))
+    text = ", ".join(f"{page['name']} ({file_size(page['size'])})" for page in answer_files(answer))
     return _("%(files)s, from the vault") % {"files": text} if answer.get("document") else text
 
 

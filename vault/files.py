@@ -12,9 +12,10 @@ import pikepdf
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from gru.sizes import file_size
 
 # libmagic reads only the head of a file: enough to know what it claims to be, not that it is only that.
 HEAD_BYTES = 8192
@@ -77,6 +78,13 @@ def accept_hint(types: list[str]) -> str:
     )
 
 
+def size_limit_attrs(max_size: int) -> dict[str, str]:
+    """The attributes by which static/js/gru.js refuses a file over `max_size` bytes before it is sent (file_check
+    refuses it again on the server)."""
+    message = _("This file is larger than %(max)s, the largest size accepted: choose a lighter one.")
+    return {"data-max-size": str(max_size), "data-max-size-message": message % {"max": file_size(max_size)}}
+
+
 def types_label(types: list[str]) -> str:
     return ", ".join(FileType(t).label for t in types)
 
@@ -89,7 +97,7 @@ def file_check(uploaded: UploadedFile, *, types: list[str], max_size: int) -> Ch
     if uploaded.size > max_size:
         raise ValidationError(
             _("The file “%(name)s” is too large (%(size)s): the maximum is %(max)s.")
-            % {"name": name, "size": filesizeformat(uploaded.size), "max": filesizeformat(max_size)}
+            % {"name": name, "size": file_size(uploaded.size), "max": file_size(max_size)}
         )
     # Read only once its size is known to be within max_size (an upload above FILE_UPLOAD_MAX_MEMORY_SIZE waits in a
     # temporary file until then): the checks, the re-encoding and the encryption (AES-GCM, in one go) need it whole.

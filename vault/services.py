@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from gru import metrics
 from gru.models import Notification
 from gru.notifications import notify
 from gru.queue import enqueue_all, enqueue_on_commit
+from gru.sizes import file_size
 from portal.models import Household, HouseholdMember, User
 from vault import access, antivirus, crypto, tasks
 from vault.files import CheckedFile
@@ -46,7 +46,7 @@ def storage_quota_check(*, owner: User, adding: Sequence[CheckedFile]) -> None:
             "household), and these files take %(needed)s. Delete the documents you no longer need from “My "
             "documents”, or contact our services."
         )
-        sizes = {"used": filesizeformat(used), "quota": filesizeformat(quota), "needed": filesizeformat(needed)}
+        sizes = {"used": file_size(used), "quota": file_size(quota), "needed": file_size(needed)}
         raise StorageQuotaExceeded(message % sizes, code="storage_quota")
 
 

@@ -271,3 +271,8 @@ def test_a_wrong_alert_choice_is_refused_clearly(alice_client, appointment):
     response = alice_client.post(url("alert", appointment), {"action": "toujours", "retour": "liste"}, follow=True)
     assert shown(response, "This choice is not valid: please try again.")
     assert not EarlierSlotAlert.objects.exists()
+
+
+def test_the_cancel_page_offers_to_keep_the_appointment_in_good_french(alice_client, appointment):
+    page = alice_client.get(url("cancel", appointment)).content.decode()
+    assert "Conserver le rendez-vous" in page and "La conserver" not in page

@@ -87,7 +87,7 @@ def test_a_file_over_the_document_types_size_is_refused_though_the_question_allo
     content = pdf_bytes() + b"\n" * (MEGABYTE + 1 - len(pdf_bytes()))  # under the question's 5 MB
     response = _send(alice_client, url, SimpleUploadedFile("facture.pdf", content, "application/pdf"))
     page = html.unescape(response.content.decode())
-    assert response.status_code == 200 and "trop volumineux" in page and "le maximum est de 1,0\xa0Mio" in page
+    assert response.status_code == 200 and "trop volumineux" in page and "le maximum est de 1\xa0Mo" in page
     case.refresh_from_db()
     assert "justificatif_domicile" not in case.data and not StoredFile.objects.exists()
 

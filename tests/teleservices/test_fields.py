@@ -1,6 +1,7 @@
 """Each field type of the form engine (teleservices/filling.py): what a good answer is stored as, how a bad one is
 refused in French, and that the other answers of the request are never lost."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -137,6 +138,18 @@ BAD = [
         "500,5",
         "Assurez-vous que cette valeur est inférieure ou égale à 500.",
     ),
+    (
+        "decimal-below-a-stored-bound",
+        _q("decimal", min_value="0.5000"),
+        "0,25",
+        "Assurez-vous que cette valeur est supérieure ou égale à 0,5.",
+    ),
+    (
+        "decimal-above-a-stored-bound",
+        _q("decimal", max_value="1500.0000"),
+        "1500,5",
+        "Assurez-vous que cette valeur est inférieure ou égale à 1500.",
+    ),
     ("decimal-words", _q("decimal"), "douze", "Saisissez un nombre."),
     ("date-impossible", _q("date"), "31/02/2020", "Saisissez une date valide."),
     ("date-words", _q("date"), "demain", "Saisissez une date valide."),
@@ -266,7 +279,7 @@ def test_a_file_too_large_is_refused_in_french():
     upload = SimpleUploadedFile("gros.pdf", pdf_bytes() + b"\0" * 1024 * 1024, "application/pdf")
     (message,) = _refused(PDF_ONLY, {}, files={"piece": upload})
     assert message.startswith("Le fichier « gros.pdf » est trop volumineux")
-    assert message.endswith("le maximum est de 1,0\xa0Mio.")
+    assert message.endswith("le maximum est de 1\xa0Mo.")
 
 
 def test_an_empty_file_is_refused_with_one_message_only():
@@ -412,14 +425,19 @@ def test_an_optional_block_may_have_no_row():
         (_rows({"designation": "", "quantite": "2"}), [REQUIRED]),
         (
             _rows(*[{"designation": "Barrière", "quantite": "1"}] * 3),
-            ["Veuillez soumettre au plus 2 formulaires."],
+            ["Indiquez au plus 2 lignes pour « Matériel »."],
         ),
-        (_rows(total=0), ["Veuillez soumettre au moins 1 formulaire."]),
+        (_rows(total=0), ["Ajoutez au moins 1 ligne à « Matériel »."]),
     ],
     ids=["bad-row", "bad-phone-in-row", "empty-cell", "above-max-rows", "below-min-rows"],
 )
 def test_a_repeatable_block_refuses_bad_rows_and_a_wrong_number_of_rows_in_french(data, messages):
     assert _refused(BLOCK, data) == messages
+
+
+def test_the_message_on_the_number_of_rows_keeps_a_percent_sign_of_the_label():
+    field = dataclasses.replace(BLOCK, label="Matériel (100 % recyclé)", options={"min_rows": 2})
+    assert _refused(field, _rows(total=0)) == ["Ajoutez au moins 2 lignes à « Matériel (100 % recyclé) »."]
 
 
 def test_a_bad_row_keeps_the_rows_stored_before():

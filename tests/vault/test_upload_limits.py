@@ -72,7 +72,7 @@ def test_a_request_larger_than_the_limit_is_refused_with_a_french_413_and_nothin
     response = alice_client.post(ADD, {"type": types["rib"].pk, "issued_on": _issued(), "pages": [padded]})
     page = response.content.decode()
     assert response.status_code == 413
-    assert "Envoi trop volumineux" in page and "Votre envoi dépasse 97,7\xa0Kio au total" in page
+    assert "Envoi trop volumineux" in page and "Votre envoi dépasse 97,7\xa0Ko au total" in page
     assert not StoredFile.objects.exists()
 
 
@@ -138,4 +138,4 @@ def test_the_vault_page_shows_the_space_the_household_uses(alice_client, alice, 
     settings.HOUSEHOLD_STORAGE_QUOTA = 500 * 1024 * 1024
     _store(alice, 3 * 1024 * 1024)
     page = alice_client.get(DOCUMENTS).content.decode()
-    assert "Espace de stockage : 3,0\xa0Mio utilisés sur 500,0\xa0Mio, fichiers de votre foyer compris." in page
+    assert "Espace de stockage : 3\xa0Mo utilisés sur 500\xa0Mo, fichiers de votre foyer compris." in page
