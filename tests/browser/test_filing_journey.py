@@ -112,6 +112,6 @@ def test_sending_a_file_is_announced_to_screen_readers(page, alice, teleservices
     photo.write_bytes(png_bytes())
     page.set_input_files("#id_photo", str(photo))
     page.evaluate("document.querySelector('form.stack').addEventListener('submit', (e) => e.preventDefault())")
-    page.locator("button[value='continue']").click()
+    page.get_by_role("button", name="Continuer").click()
     expect(page.locator("[data-upload-text]")).to_have_text("Envoi de vos fichiers en cours, veuillez patienter…")
     expect(page.locator("[data-upload-text]")).to_have_attribute("role", "status")
