@@ -18,7 +18,7 @@ def _enter_on(page, selector: str) -> None:
 
 
 def _continue(page, url_part: str) -> None:
-    _enter_on(page, "button[value='continue']")
+    _enter_on(page, "button[value='continue']:not([aria-hidden])")
     page.wait_for_url(f"**{url_part}")
     assert_accessible(page)
 
@@ -57,7 +57,7 @@ def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, t
     # A missing answer: the error summary takes the focus and the page stays accessible.
     tab_to(page, "#id_enfant_0")
     page.keyboard.press("Space")
-    _enter_on(page, "button[value='continue']")
+    _enter_on(page, "button[value='continue']:not([aria-hidden])")
     expect(page.locator(".error-summary")).to_be_focused()
     expect(page.locator(".error-summary")).to_contain_text("Niveau à la rentrée")
     assert_accessible(page)
