@@ -18,6 +18,8 @@ from typing import Any, cast
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.utils import ErrorDict
 from django.template.defaultfilters import date as date_format
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -321,15 +323,43 @@ class BlockRowForm(forms.Form):
     def answer(self) -> dict[str, Any]:
         return {c.key: _answer(c, self.cleaned_data, None) for c in self.children if c.asks}
 
+    def is_empty(self) -> bool:
+        """Whether every field of this posted row was left empty (the "Delete" box aside)."""
+        return self.is_bound and not any(self[name].data for name in self.fields if name != DELETION_FIELD_NAME)
+
+    def is_kept(self) -> bool:
+        """Whether this posted row is one of the block's answers: filled in, "Delete" not ticked."""
+        ticked = DELETION_FIELD_NAME in self.fields and self[DELETION_FIELD_NAME].data
+        return not self.is_empty() and not ticked
+
+    def full_clean(self) -> None:
+        """An empty row is no row: nothing to check."""
+        if self.is_empty():
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+
 
 class BaseBlockFormSet(forms.BaseFormSet):
+    """The rows of a repeatable block, kept by what was posted: every row not empty and not ticked "Delete"."""
+
+    def rows(self) -> list[BlockRowForm]:
+        """The posted rows kept, in their order."""
+        return [row for row in self.forms if row.is_kept()]
+
+    def rows_valid(self) -> bool:
+        """Whether every kept row passed its checks (however many rows there are)."""
+        return all(row.is_valid() for row in self.rows())
+
+    def clean(self) -> None:
+        minimum = self.min_num
+        if len(self.rows()) < minimum:
+            message = ngettext("Add at least %(count)s row.", "Add at least %(count)s rows.", minimum)
+            raise forms.ValidationError(message % {"count": minimum})
+
     def answer(self) -> list[dict[str, Any]]:
-        """The rows filled in and not deleted (only the valid ones when the whole block is not)."""
-        return [
-            row.answer()
-            for row in self.forms
-            if row.has_changed() and row.is_valid() and not row.cleaned_data.get("DELETE")
-        ]
+        """The kept rows (only the valid ones when the whole block is not)."""
+        return [row.answer() for row in self.rows() if row.is_valid()]
 
 
 def block_formset(
@@ -339,10 +369,9 @@ def block_formset(
     formset_class = forms.formset_factory(
         BlockRowForm,
         formset=BaseBlockFormSet,
-        extra=1 if add_row or not initial else 0,
+        extra=1 if add_row or not (initial or minimum) else 0,
         min_num=minimum,
         max_num=f.option("max_rows") or MAX_ROWS,
-        validate_min=True,
         validate_max=True,
         can_delete=True,
     )
@@ -411,6 +440,10 @@ class PageForm(forms.Form):
             self.items.append(item)
         for item in self.items:
             item.bound = [self[name] for name in item.names]
+
+    def rows_valid(self, key: str) -> bool:
+        """Whether the kept rows of the block `key` passed their checks."""
+        return all(item.formset.rows_valid() for item in self.items if item.formset and item.field.key == key)
 
     @property
     def formsets(self) -> list[forms.BaseFormSet]:
@@ -513,7 +546,7 @@ class PageForm(forms.Form):
                 answers.pop(f.key, None)
                 continue
             failed = any(name in self.errors for name in item.names) or (
-                item.formset is not None and not item.formset.is_valid()
+                item.formset is not None and not item.formset.rows_valid()
             )
             if failed and partial:
                 continue

@@ -188,6 +188,8 @@ def _fill_save(request: HttpRequest, case: Case, form: PageForm, index: int, des
     if action != "continue":
         answers, files = form.page_answers(partial=True), form.sound_files
         if action.startswith("add:"):
+            if not form.rows_valid(action[4:]):  # a row to correct first: shown again as typed, with its errors
+                return _fill_render(request, case, form, index, desk)
             case = services.case_page_save(case=case, answers=answers, files=files, page=index)
             return redirect(f"{desk.page_url(case, index)}?ajouter={action[4:]}#{action[4:]}")
         previous = _next_page(definition, answers, index, -1)

@@ -18,7 +18,7 @@ def _enter_on(page, selector: str) -> None:
 
 
 def _continue(page, url_part: str) -> None:
-    _enter_on(page, "button[value='continue']")
+    _enter_on(page, "button[value='continue']:not([aria-hidden])")
     page.wait_for_url(f"**{url_part}")
     assert_accessible(page)
 
@@ -57,7 +57,7 @@ def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, t
     # A missing answer: the error summary takes the focus and the page stays accessible.
     tab_to(page, "#id_enfant_0")
     page.keyboard.press("Space")
-    _enter_on(page, "button[value='continue']")
+    _enter_on(page, "button[value='continue']:not([aria-hidden])")
     expect(page.locator(".error-summary")).to_be_focused()
     expect(page.locator(".error-summary")).to_contain_text("Niveau à la rentrée")
     assert_accessible(page)
@@ -112,6 +112,6 @@ def test_sending_a_file_is_announced_to_screen_readers(page, alice, teleservices
     photo.write_bytes(png_bytes())
     page.set_input_files("#id_photo", str(photo))
     page.evaluate("document.querySelector('form.stack').addEventListener('submit', (e) => e.preventDefault())")
-    page.locator("button[value='continue']").click()
+    page.get_by_role("button", name="Continuer").click()
     expect(page.locator("[data-upload-text]")).to_have_text("Envoi de vos fichiers en cours, veuillez patienter…")
     expect(page.locator("[data-upload-text]")).to_have_attribute("role", "status")
