@@ -352,10 +352,9 @@ class BaseBlockFormSet(forms.BaseFormSet):
         return all(row.is_valid() for row in self.rows())
 
     def clean(self) -> None:
-        minimum = self.min_num
-        if len(self.rows()) < minimum:
-            message = ngettext("Add at least %(count)s row.", "Add at least %(count)s rows.", minimum)
-            raise forms.ValidationError(message % {"count": minimum})
+        """Django counts the rows added after the saved ones only: the rows kept are counted here."""
+        if len(self.rows()) < self.min_num:
+            raise forms.ValidationError(self.error_messages["too_few_forms"] % {"num": self.min_num})
 
     def answer(self) -> list[dict[str, Any]]:
         """The kept rows (only the valid ones when the whole block is not)."""

@@ -92,7 +92,9 @@ def test_the_context_holds_plain_values_never_model_instances(alice, teleservice
 def test_the_subject_is_in_the_portals_language_whatever_the_agent_reads(alice, teleservices):
     case = submit(alice, teleservices["acte-de-naissance"])
     with translation.override("en"):
-        rows = notify(event="case_message", user=alice, context={"reference": case.reference, "title": case.teleservice.title})
+        rows = notify(
+            event="case_message", user=alice, context={"reference": case.reference, "title": case.teleservice.title}
+        )
     assert {row.subject for row in rows} == {
         f"Nouveau message sur votre demande « {case.teleservice.title} » ({case.reference})"
     }

@@ -88,7 +88,7 @@ def _step(citizen: Citizen, values: dict[str, str], step: tuple, expected: list[
     elif kind == "continue":
         response = citizen.post(values, "continue")
         if not expected:
-            assert response.status_code == 200 and "Ajoutez au moins 1 ligne." in response.content.decode()
+            assert response.status_code == 200 and "Ajoutez au moins 1 ligne à " in response.content.decode()
             return
         review = citizen.client.get(response["Location"]).content.decode()
         assert "n’est pas renseigné" not in review and "n'est pas renseigné" not in review

@@ -31,14 +31,15 @@ def _stored(field: FieldDef, data: dict, **kwargs):
     return form.page_answers()[field.key]
 
 
-def _refused(field: FieldDef, data: dict, **kwargs) -> list[str]:
-    """The French messages of a refused answer, once checked that the other answers are kept."""
+def _refused(field: FieldDef, data: dict, *, rows_kept: bool = False, **kwargs) -> list[str]:
+    """The French messages of a refused answer, once checked that the other answers are kept (and the rows of a block
+    refused for their number only, with `rows_kept`: nothing typed is lost)."""
     form = _form(field, data, **kwargs)
     assert not form.is_valid()
     kept = form.page_answers(partial=True)
     assert kept["nom"] == "Martin"
     assert kept["demandeur"] == "Alice Martin"
-    assert field.key not in kept
+    assert (field.key in kept) is rows_kept
     return [message for _id, _label, message in form.error_links()]
 
 
@@ -412,32 +413,37 @@ def test_an_optional_block_may_have_no_row():
 
 
 @pytest.mark.parametrize(
-    ("data", "messages"),
+    ("data", "messages", "rows_kept"),
     [
         (
             _rows({"designation": "Barrière", "quantite": "0"}),
             ["Assurez-vous que cette valeur est supérieure ou égale à 1."],
+            False,
         ),
         (
             _rows({"designation": "Barrière", "quantite": "1", "contact": "12"}),
             ["Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."],
+            False,
         ),
-        (_rows({"designation": "", "quantite": "2"}), [REQUIRED]),
+        (_rows({"designation": "", "quantite": "2"}), [REQUIRED], False),
         (
             _rows(*[{"designation": "Barrière", "quantite": "1"}] * 3),
             ["Indiquez au plus 2 lignes pour « Matériel »."],
+            True,
         ),
-        (_rows(total=0), ["Ajoutez au moins 1 ligne à « Matériel »."]),
+        (_rows(total=0), ["Ajoutez au moins 1 ligne à « Matériel »."], True),
     ],
     ids=["bad-row", "bad-phone-in-row", "empty-cell", "above-max-rows", "below-min-rows"],
 )
-def test_a_repeatable_block_refuses_bad_rows_and_a_wrong_number_of_rows_in_french(data, messages):
-    assert _refused(BLOCK, data) == messages
+def test_a_repeatable_block_refuses_bad_rows_and_a_wrong_number_of_rows_in_french(data, messages, rows_kept):
+    assert _refused(BLOCK, data, rows_kept=rows_kept) == messages
 
 
 def test_the_message_on_the_number_of_rows_keeps_a_percent_sign_of_the_label():
     field = dataclasses.replace(BLOCK, label="Matériel (100 % recyclé)", options={"min_rows": 2})
-    assert _refused(field, _rows(total=0)) == ["Ajoutez au moins 2 lignes à « Matériel (100 % recyclé) »."]
+    assert _refused(field, _rows(total=0), rows_kept=True) == [
+        "Ajoutez au moins 2 lignes à « Matériel (100 % recyclé) »."
+    ]
 
 
 def test_a_bad_row_keeps_the_rows_stored_before():
