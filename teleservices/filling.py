@@ -343,6 +343,8 @@ class BlockRowForm(forms.Form):
 class BaseBlockFormSet(forms.BaseFormSet):
     """The rows of a repeatable block, kept by what was posted: every row not empty and not ticked "Delete"."""
 
+    error_messages: dict[str, str]  # set by Django's BaseFormSet.__init__ (its stubs do not declare it)
+
     def rows(self) -> list[BlockRowForm]:
         """The posted rows kept, in their order."""
         return [row for row in self.forms if row.is_kept()]
