@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -518,7 +519,7 @@ class Case(models.Model):
             return reverse("teleservices:fill", args=[self.public_id, self.page + 1])
         return reverse("teleservices:case", args=[self.reference])
 
-    @property
+    @cached_property
     def counter_consent_granted(self) -> bool:
         """Whether the citizen agreed that the agent filing this request in their name sees their household and
         vault for it."""

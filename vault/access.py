@@ -72,10 +72,14 @@ def documents_visible_to(user: Any) -> DocumentQuerySet:
     return Document.objects.filter(Q(owner=user) | _through_requests(READ, user)).distinct()
 
 
+def documents_checkable_by(agent: Any) -> DocumentQuerySet:
+    """The documents the agent may verify or refuse: attached to, or shared for, a request their department
+    instructs, or added by them at the counter."""
+    return Document.objects.filter(_through_requests(INSTRUCTED, agent)).distinct()
+
+
 def may_check(agent: Any, document: Document) -> bool:
-    """Whether the agent may verify or refuse the document: it is attached to, or shared for, a request their
-    department instructs, or they added it at the counter."""
-    return Document.objects.filter(_through_requests(INSTRUCTED, agent), pk=document.pk).exists()
+    return documents_checkable_by(agent).filter(pk=document.pk).exists()
 
 
 def may_add_for(agent: Any, citizen: Any) -> bool:

@@ -61,14 +61,19 @@ def _citizen_context(request: HttpRequest, person: User, counter_form: DocumentF
     shows_household = access.sees_household(request.user, person)
     # Filing a proof names a member of the household: only for agents who may see it.
     may_add = shows_household and vault_access.may_add_for(request.user, person)
+    documents = list(documents)
+    checkable = (
+        set(vault_access.documents_checkable_by(request.user).filter(owner=person).values_list("pk", flat=True))
+        if documents
+        else set()
+    )
     return {
         "person": person,
         "household": household if shows_household else None,
         "cases": cases,
         "thread": thread,
         "documents": [
-            (document, DocumentRefusalForm(document=document), vault_access.may_check(request.user, document))
-            for document in documents
+            (document, DocumentRefusalForm(document=document), document.pk in checkable) for document in documents
         ],
         "today": timezone.localdate(),
         "counter_form": (counter_form or DocumentForm(owner=person, by_agent=True, prefix="guichet"))
