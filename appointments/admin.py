@@ -19,11 +19,12 @@ from appointments.models import Agenda, Appointment, AppointmentType, Closure, O
 class AppointmentTypeAdmin(SimpleHistoryAdmin):
     list_display = ["label", "duration_minutes", "booking", "identified_only", "teleservice", "is_active"]
     list_filter = ["booking", "is_active"]
-    search_fields = ["label"]
+    search_fields = ["label", "keywords"]
     prepopulated_fields = {"slug": ["label"]}
     fieldsets = [
         (None, {"fields": ["label", "slug", "duration_minutes", "is_active"]}),
         (_("Shown to citizens"), {"fields": ["description", "instructions"]}),
+        (_("Search"), {"fields": ["keywords"]}),
         (_("Who books"), {"fields": ["booking", "identified_only", "teleservice"]}),
         (
             _("Booking rules"),

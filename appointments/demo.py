@@ -29,6 +29,7 @@ TYPES: list[dict[str, Any]] = [
         "duration_minutes": 20,
         "description": IDENTITY_DOCUMENTS,
         "instructions": BRING,
+        "keywords": "passeport biométrique, titre d'identité, voyage, renouvellement, perte, vol, ANTS",
     },
     {
         "slug": "carte-identite",
@@ -36,10 +37,12 @@ TYPES: list[dict[str, Any]] = [
         "duration_minutes": 20,
         "description": IDENTITY_DOCUMENTS,
         "instructions": BRING,
+        "keywords": "carte d'identité, CNI, pièce d'identité, titre d'identité, renouvellement, perte, vol, ANTS",
     },
     {
         "slug": "retrait-titre",
         "label": "Retrait d'un passeport ou d'une carte d'identité",
+        "keywords": "CNI, pièce d'identité, titre d'identité, récupérer, SMS de l'ANTS",
         "duration_minutes": 10,
         "description": "Venez lorsque le SMS de l'ANTS vous annonce que votre titre est disponible.",
         "instructions": "Apportez votre ancien titre : il vous sera repris. Le titre se retire en personne.",
@@ -49,6 +52,7 @@ TYPES: list[dict[str, Any]] = [
     {
         "slug": "conseil-urbanisme",
         "label": "Conseil avant une demande d'occupation du domaine public",
+        "keywords": "terrasse, échafaudage, benne, rendez-vous urbanisme, permis de stationnement",
         "duration_minutes": 30,
         "description": "Terrasse, échafaudage, benne : l'instructeur vérifie avec vous le projet avant son dépôt.",
         "instructions": "Apportez un plan de situation et, si vous en avez, des photos de l'emplacement.",

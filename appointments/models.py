@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dates import WEEKDAYS
@@ -22,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from gru.models import Membership
+from teleservices.models import KEYWORDS_HELP, SEARCH_CONFIG, Unaccented
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -108,14 +112,30 @@ class AppointmentType(models.Model):
         _("upcoming appointments per citizen"), null=True, blank=True, default=1, help_text=_("Empty: no limit.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    keywords = models.TextField(_("keywords and synonyms"), blank=True, help_text=KEYWORDS_HELP)
+    # The citizens' search (teleservices/search.py): French words, and the label and keywords for misspellings.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("label", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("keywords", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    search_text = models.GeneratedField(
+        expression=Unaccented(Concat("label", Value(" "), "keywords", output_field=models.TextField())), output_field=models.TextField(), db_persist=True
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector", "search_text"])
     objects = AppointmentTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["label"]
         verbose_name = _("appointment type")
         verbose_name_plural = _("appointment types")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="appointment_type_search"),
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="appointment_type_trigrams"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="appointment_type_has_a_duration"),
             models.CheckConstraint(condition=Q(horizon_days__gt=0), name="appointment_type_has_a_horizon"),

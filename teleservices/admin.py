@@ -118,13 +118,14 @@ class CategoryAdmin(SortableAdminMixin, admin.ModelAdmin):
 class TeleserviceAdmin(SortableAdminBase, SimpleHistoryAdmin):
     list_display = ["title", "category", "department", "is_published", "current_version"]
     list_filter = ["is_published", "category", "department"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title", "summary", "keywords"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["publication"]
     inlines = [FieldInline, EligibilityRuleInline]
     actions = ["publish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "category", "department", "audience"]}),
+        (_("Search"), {"fields": ["keywords"]}),
         (
             _("Opening and deadlines"),
             {"fields": ["opens_at", "closes_at", "processing_days", "draft_lifetime_days", "retention_months"]},

@@ -13,6 +13,7 @@ class TeleservicesConfig(AppConfig):
         user_signed_up.connect(receivers.link_on_signed_up, dispatch_uid="teleservices_link_on_signed_up")
 
         self._vault_rules_register()
+        self._search_kinds_register()
 
     @staticmethod
     def _vault_rules_register() -> None:
@@ -22,3 +23,36 @@ class TeleservicesConfig(AppConfig):
 
         access.cases_register(access.APPLIED, Case.objects.visible_to_citizen)
         access.cases_register(access.READ, Case.objects.filed_by_agent)
+
+    @staticmethod
+    def _search_kinds_register() -> None:
+        """The citizens' search finds the published téléservices, then (after the appointment types) their
+        categories, each a heading of the catalogue."""
+        from django.urls import reverse
+        from django.utils.translation import gettext_lazy as _
+
+        from teleservices.models import Category, Teleservice
+        from teleservices.search import Kind, Result, kinds_register
+
+        kinds_register(
+            Kind(
+                key="teleservices",
+                label=_("Online procedures"),
+                position=10,
+                rows=Teleservice.objects.published,
+                result=lambda teleservice: Result(
+                    title=teleservice.title, summary=teleservice.summary, url=teleservice.get_absolute_url()
+                ),
+            )
+        )
+        kinds_register(
+            Kind(
+                key="categories",
+                label=_("Categories"),
+                position=30,
+                rows=Category.objects.offered,
+                result=lambda category: Result(
+                    title=category.name, summary="", url=f"{reverse('teleservices:catalogue')}#categorie-{category.slug}"
+                ),
+            )
+        )

@@ -1,4 +1,4 @@
-"""The demo commune's four téléservices and alice's requests (idempotent)."""
+"""The demo commune's five téléservices and alice's requests (idempotent)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from teleservices.models import Case, Category, EligibilityRule, Field, Teleserv
 from vault import demo as vault_demo
 from vault.models import DocumentType
 
-CATEGORIES = {"etat-civil": "État civil", "famille": "Famille et scolarité", "espace-public": "Voirie et espace public"}
+CATEGORIES = {
+    "etat-civil": "État civil",
+    "famille": "Famille et scolarité",
+    "espace-public": "Voirie et espace public",
+    "dechets": "Propreté et déchets",
+}
 SCHOOL_LEVELS = "PS | Petite section\nMS | Moyenne section\nGS | Grande section\nCP\nCE1\nCE2\nCM1\nCM2"
 
 
@@ -35,6 +40,7 @@ TELESERVICES: list[dict[str, Any]] = [
         "title": "Demande d'acte de naissance",
         "summary": "Recevez une copie intégrale ou un extrait d'acte de naissance, par courrier ou en mairie.",
         "description": "Pour une personne née à Beaulieu-sur-Loire. L'acte est gratuit.",
+        "keywords": "extrait de naissance, copie intégrale, état civil, livret de famille, certificat de naissance",
         "category": "etat-civil",
         "department": "etat-civil",
         "processing_days": 10,
@@ -85,6 +91,10 @@ TELESERVICES: list[dict[str, Any]] = [
         "title": "Inscription scolaire",
         "summary": "Inscrivez votre enfant de 3 à 11 ans dans une école maternelle ou élémentaire de la commune.",
         "description": "Préparez un justificatif de domicile de moins de trois mois (PDF, JPEG ou PNG).",
+        "keywords": (
+            "école, maternelle, primaire, rentrée, cantine, restauration scolaire, repas, périscolaire, garderie, "
+            "accueil du matin, accueil du soir"
+        ),
         "category": "famille",
         "department": "enfance",
         "processing_days": 15,
@@ -146,6 +156,7 @@ TELESERVICES: list[dict[str, Any]] = [
         "title": "Occupation du domaine public",
         "summary": "Terrasse, échafaudage, benne ou déménagement : demandez l'autorisation d'occuper la voie publique.",
         "description": "Déposez votre demande au moins 15 jours avant l'occupation.",
+        "keywords": "permis de stationnement, arrêté de voirie, trottoir, stationnement déménagement, travaux",
         "category": "espace-public",
         "department": "urbanisme",
         "processing_days": 15,
@@ -201,6 +212,10 @@ TELESERVICES: list[dict[str, Any]] = [
         "slug": "signalement-voirie",
         "title": "Signalement sur la voirie",
         "summary": "Nid-de-poule, lampadaire éteint, panneau abîmé : signalez un problème sur la voie publique.",
+        "keywords": (
+            "nid de poule, trou, chaussée abîmée, route, rue, trottoir, lampadaire, éclairage, panneau, feu rouge, "
+            "dépôt sauvage, tag"
+        ),
         "category": "espace-public",
         "department": "voirie",
         "processing_days": 7,
@@ -220,6 +235,35 @@ TELESERVICES: list[dict[str, Any]] = [
             f("textarea", "localisation", "Où se trouve le problème ?", help_text="Adresse, numéro, repère visible."),
             f("textarea", "description", "Description", required=False),
             f("file", "photo", "Photo", required=False, file_types=["jpeg", "png"], max_size_mb=8),
+        ],
+    },
+    {
+        "slug": "bacs-dechets",
+        "title": "Bacs de collecte des déchets",
+        "summary": "Demandez un bac pour vos ordures ménagères ou le tri, ou son remplacement s'il est cassé ou volé.",
+        "description": "Le bac est livré gratuitement à votre adresse sous trois semaines.",
+        "keywords": (
+            "poubelle, bac, conteneur, ordures ménagères, déchets, tri sélectif, bac jaune, collecte, ramassage, "
+            "biodéchets, composteur"
+        ),
+        "category": "dechets",
+        "department": "voirie",
+        "processing_days": 15,
+        "fields": [
+            f(
+                "choice",
+                "demande",
+                "Votre demande",
+                choices="nouveau | Un premier bac\nremplacement | Le remplacement d'un bac cassé ou volé",
+            ),
+            f(
+                "choice",
+                "bac",
+                "Bac",
+                choices="ordures | Ordures ménagères (couvercle gris)\ntri | Tri sélectif (couvercle jaune)",
+            ),
+            f("address", "adresse", "Adresse de livraison", prefill="address"),
+            f("textarea", "precisions", "Précisions", required=False, help_text="Accès, digicode, état du bac…"),
         ],
     },
 ]

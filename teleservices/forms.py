@@ -14,7 +14,7 @@ MESSAGE_FILE_MAX = 10 * 1024 * 1024
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search a procedure"), max_length=100, required=False)
+    q = forms.CharField(label=_("Search a procedure or an appointment"), max_length=100, required=False)
 
 
 class MessageForm(forms.Form):

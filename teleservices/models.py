@@ -13,7 +13,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Func, OuterRef, Q, Value
+from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -29,19 +30,51 @@ if TYPE_CHECKING:
     from portal.models import User
     from teleservices.definition import FormDefinition
 
-# French stemming without accents (migration 0002 creates it): "etat civil" finds "État civil".
+# French stemming without accents (migration 0001 creates it): "etat civil" finds "État civil".
 SEARCH_CONFIG = "french_unaccent"
+KEYWORDS_HELP = _(
+    "Words citizens may use to look for it, separated by commas or one per line: synonyms, everyday words, common "
+    "misspellings (for example: nid-de-poule, trou, chaussée abîmée, route)."
+)
+
+
+class Unaccented(Func):
+    """Lower case text without accents, for trigram matching; immutable (migration 0012 creates the function), so
+    generated columns and indexes may use it."""
+
+    function = "immutable_unaccent"
+    output_field = models.TextField()
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(Lower(expression))
+
+
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def offered(self) -> CategoryQuerySet:
+        """Categories with at least one published téléservice."""
+        return self.filter(Exists(Teleservice.objects.published().filter(category=OuterRef("pk"))))
 
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("identifier"), unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # The citizens' search (teleservices/search.py): French words, and the name for misspellings.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config=SEARCH_CONFIG), output_field=SearchVectorField(), db_persist=True
+    )
+    search_text = models.GeneratedField(expression=Unaccented("name"), output_field=models.TextField(), db_persist=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="category_search"),
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="category_trigrams"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -119,22 +152,30 @@ class Teleservice(models.Model):
     current_version = models.ForeignKey(
         "FormVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
+    keywords = models.TextField(_("keywords and synonyms"), blank=True, help_text=KEYWORDS_HELP)
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("keywords", weight="A", config=SEARCH_CONFIG)
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("description", weight="C", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    search_text = models.GeneratedField(
+        expression=Unaccented(Concat("title", Value(" "), "keywords", output_field=models.TextField())), output_field=models.TextField(), db_persist=True
+    )
 
     objects = TeleserviceQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "search_text"])
 
     class Meta:
         ordering = ["title"]
         verbose_name = _("online procedure")
         verbose_name_plural = _("online procedures")
-        indexes = [GinIndex(fields=["search_vector"], name="teleservice_search")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="teleservice_search"),
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="teleservice_trigrams"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),

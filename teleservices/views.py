@@ -24,6 +24,7 @@ from teleservices.definition import FormDefinition, PageDef
 from teleservices.filling import PageForm, summary
 from teleservices.forms import DocumentShareForm, MessageForm, SearchForm
 from teleservices.models import Case, CaseEvent, Category, Teleservice
+from teleservices.search import search
 from vault.models import Document, StoredFile
 from vault.services import StorageQuotaExceeded
 
@@ -62,18 +63,15 @@ CITIZEN_DESK = Desk(
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
+    """The téléservices by category; with `?q=`, what the citizens' search finds (teleservices/search.py)."""
     form = SearchForm(request.GET or None)
-    teleservices = Teleservice.objects.published().select_related("category")
     query = form.cleaned_data["q"] if form.is_valid() else ""
     if query:
-        teleservices = teleservices.search(query)
-    categories = Category.objects.prefetch_related(Prefetch("teleservices", queryset=teleservices.order_by("title")))
+        return render(request, "teleservices/catalogue.html", {"form": form, "query": query, "found": search(query)})
+    teleservices = Teleservice.objects.published().order_by("title")
+    categories = Category.objects.prefetch_related(Prefetch("teleservices", queryset=teleservices))
     groups = [(c, list(c.teleservices.all())) for c in categories]
-    return render(
-        request,
-        "teleservices/catalogue.html",
-        {"form": form, "query": query, "groups": [g for g in groups if g[1]], "count": sum(len(g[1]) for g in groups)},
-    )
+    return render(request, "teleservices/catalogue.html", {"form": form, "groups": [g for g in groups if g[1]]})
 
 
 # The téléservice an anonymous visitor pressed "Start" on: once signed in, they come back to its page, where the

@@ -184,6 +184,6 @@ def eve_client(client, eve):
 
 @pytest.fixture
 def teleservices(etat_civil, enfance, urbanisme):
-    """The demo commune's four published téléservices, by slug."""
+    """The demo commune's five published téléservices, by slug."""
     DepartmentFactory(organisation=etat_civil.organisation, slug="voirie", name="Voirie")
     return teleservices_demo.seed_teleservices(None)

@@ -34,7 +34,7 @@ def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, t
     page.keyboard.type("écoles")
     page.keyboard.press("Enter")
     page.wait_for_url("**/demarches/?q=*")
-    expect(page.locator("main")).to_contain_text("1 démarche trouvée")
+    expect(page.locator("main")).to_contain_text("1 résultat pour « écoles »")
     assert_accessible(page)
     _enter_on(page, "a[href='/demarches/inscription-scolaire/']")
     page.wait_for_url("**/demarches/inscription-scolaire/")

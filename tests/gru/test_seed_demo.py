@@ -36,10 +36,11 @@ def test_seed_demo_enrolls_agents_in_totp_with_the_demo_secret(db, settings):
     assert totp.validate_code(pyotp.TOTP(settings.DEMO_TOTP_SECRET).now())
 
 
-def test_seed_demo_publishes_four_teleservices_and_gives_alice_a_draft_and_two_requests(db):
+def test_seed_demo_publishes_five_teleservices_and_gives_alice_a_draft_and_two_requests(db):
     call_command("seed_demo", stdout=StringIO())
     assert set(Teleservice.objects.published().values_list("slug", flat=True)) == {
         "acte-de-naissance",
+        "bacs-dechets",
         "inscription-scolaire",
         "occupation-domaine-public",
         "signalement-voirie",
