@@ -122,7 +122,9 @@ class AppointmentType(models.Model):
         db_persist=True,
     )
     search_text = models.GeneratedField(
-        expression=Unaccented(Concat("label", Value(" "), "keywords", output_field=models.TextField())), output_field=models.TextField(), db_persist=True
+        expression=Unaccented(Concat("label", Value(" "), "keywords", output_field=models.TextField())),
+        output_field=models.TextField(),
+        db_persist=True,
     )
 
     history = HistoricalRecords(excluded_fields=["search_vector", "search_text"])

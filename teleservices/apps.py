@@ -52,7 +52,9 @@ class TeleservicesConfig(AppConfig):
                 position=30,
                 rows=Category.objects.offered,
                 result=lambda category: Result(
-                    title=category.name, summary="", url=f"{reverse('teleservices:catalogue')}#categorie-{category.slug}"
+                    title=category.name,
+                    summary="",
+                    url=f"{reverse('teleservices:catalogue')}#categorie-{category.slug}",
                 ),
             )
         )

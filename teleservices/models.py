@@ -61,7 +61,9 @@ class Category(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     # The citizens' search (teleservices/search.py): French words, and the name for misspellings.
     search_vector = models.GeneratedField(
-        expression=SearchVector("name", weight="A", config=SEARCH_CONFIG), output_field=SearchVectorField(), db_persist=True
+        expression=SearchVector("name", weight="A", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
     )
     search_text = models.GeneratedField(expression=Unaccented("name"), output_field=models.TextField(), db_persist=True)
 
@@ -162,7 +164,9 @@ class Teleservice(models.Model):
         db_persist=True,
     )
     search_text = models.GeneratedField(
-        expression=Unaccented(Concat("title", Value(" "), "keywords", output_field=models.TextField())), output_field=models.TextField(), db_persist=True
+        expression=Unaccented(Concat("title", Value(" "), "keywords", output_field=models.TextField())),
+        output_field=models.TextField(),
+        db_persist=True,
     )
 
     objects = TeleserviceQuerySet.as_manager()

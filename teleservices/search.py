@@ -83,33 +83,34 @@ class AnyWordQuery(SearchQuery):
 
 def search(text: str) -> Found:
     """What the citizens' search finds for `text`, in one query per kind (and, when nothing, one more per kind)."""
-    any_word = AnyWordQuery(text, config=SEARCH_CONFIG)
-    looked_for = Unaccented(Value(text))
     # The threshold of pg_trgm's indexed operator `%>`, for this transaction only (PgBouncer's transaction pooling
     # keeps it on one server connection); no savepoint: a search writes nothing.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(FOUND_SIMILARITY)])
-        rows = [
-            (kind, _matching(kind, any_word, SearchQuery(text, config=SEARCH_CONFIG), looked_for)) for kind in _kinds
-        ]
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(FOUND_SIMILARITY)])
+        matching = [(kind, _matching(kind, text)) for kind in _kinds]
     # Only the best level found: rows holding every word, or else some, or else looking like the query.
-    best = max((row.level for _kind, matching in rows for row in matching), default=None)
-    groups = [(kind, [kind.result(row) for row in matching if row.level == best]) for kind, matching in rows]
+    best = max((row.level for _kind, rows in matching for row in rows), default=None)
+    groups = [(kind, [kind.result(row) for row in rows if row.level == best]) for kind, rows in matching]
     found = [(kind, results) for kind, results in groups if results]
-    return Found(groups=found, suggestions=[] if found else _suggestions(looked_for))
+    return Found(groups=found, suggestions=[] if found else _suggestions(text))
 
 
-def _matching(kind: Kind, any_word: SearchQuery, every_word: SearchQuery, looked_for: Unaccented) -> list[Any]:
+def _matching(kind: Kind, text: str) -> list[Any]:
     """The kind's rows holding a word of the query or looking like it, with their `level`: 2 when they hold every
     word, 1 some, 0 none (found by trigrams); best first."""
-    holds = models.Case(
-        models.When(search_vector=every_word, then=2), models.When(search_vector=any_word, then=1), default=0
+    any_word = AnyWordQuery(text, config=SEARCH_CONFIG)
+    looked_for = Unaccented(Value(text))
+    level = models.Case(
+        models.When(search_vector=SearchQuery(text, config=SEARCH_CONFIG), then=2),
+        models.When(search_vector=any_word, then=1),
+        default=0,
     )
     return list(
         kind.rows()
         .filter(Q(search_vector=any_word) | Q(search_text__trigram_word_similar=looked_for))
         .annotate(
-            level=holds,
+            level=level,
             rank=SearchRank("search_vector", any_word),
             similarity=TrigramWordSimilarity(looked_for, "search_text"),
         )
@@ -117,8 +118,9 @@ def _matching(kind: Kind, any_word: SearchQuery, every_word: SearchQuery, looked
     )
 
 
-def _suggestions(looked_for: Unaccented) -> list[tuple[Kind, Result]]:
+def _suggestions(text: str) -> list[tuple[Kind, Result]]:
     """The rows whose title or keywords look most like the query, whatever their kind."""
+    looked_for = Unaccented(Value(text))
     scored = []
     for kind in _kinds:
         rows = (

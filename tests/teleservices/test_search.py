@@ -81,10 +81,18 @@ def test_only_what_citizens_may_reach_is_found(catalogue):
     assert "Famille et scolarité" not in _found("famille scolarite").get("categories", [])
 
 
+def test_search_operators_typed_are_read_as_text(catalogue):
+    assert _found("passeport & | ! ( ) : * ' <->") == {"appointments": [PASSPORT, IDENTITY_COLLECTION]}
+    for text in ("'", "\\", "%", "_", "!", "<->"):
+        assert search(text).groups == [], text
+
+
 def test_nothing_found_suggests_the_closest_titles_and_keywords(catalogue):
     found = search("cantoche")
     assert found.groups == [] and found.count == 0
-    assert [(kind.key, result.title) for kind, result in found.suggestions] == [("teleservices", "Inscription scolaire")]
+    assert [(kind.key, result.title) for kind, result in found.suggestions] == [
+        ("teleservices", "Inscription scolaire")
+    ]
     assert search("xylophone").suggestions == []
 
 
