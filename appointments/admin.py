@@ -24,6 +24,7 @@ class AppointmentTypeAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["label", "slug", "duration_minutes", "is_active"]}),
         (_("Shown to citizens"), {"fields": ["description", "instructions"]}),
+        (_("Before the appointment"), {"fields": ["to_bring", "asks_ants_number"]}),
         (_("Search"), {"fields": ["keywords"]}),
         (_("Who books"), {"fields": ["booking", "identified_only", "teleservice"]}),
         (
@@ -87,10 +88,10 @@ class ClosureAdmin(SimpleHistoryAdmin):
 class AppointmentAdmin(admin.ModelAdmin):
     """Read only: citizens and agents book, move and cancel through the services, which keep the rules."""
 
-    list_display = ["start", "type", "agenda", "citizen", "status"]
+    list_display = ["start", "type", "agenda", "citizen", "member", "status"]
     list_filter = ["status", "type", "agenda"]
     search_fields = ["citizen__email", "citizen__last_name"]
-    list_select_related = ["type", "agenda", "citizen"]
+    list_select_related = ["type", "agenda", "citizen", "member"]
     date_hierarchy = "start"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from appointments.models import Agenda, Appointment
@@ -23,11 +24,23 @@ FEED_PAST = datetime.timedelta(days=30)
 
 
 def appointment_ics(*, appointment: Appointment) -> bytes:
-    """The citizen's calendar event: the motif, the place, the instructions; cancelled ones say so."""
+    """The citizen's calendar event: the motif, whom it is for (a member of the household), the place, what to
+    bring and the instructions; cancelled ones say so."""
     event = _event(appointment, summary=appointment.type.label)
-    event.add("description", appointment.type.instructions)
+    event.add("description", _description(appointment))
     event.add("status", "CANCELLED" if appointment.status == Appointment.Status.CANCELLED else "CONFIRMED")
     return _calendar([event], name=appointment.type.label)
+
+
+def _description(appointment: Appointment) -> str:
+    type, parts = appointment.type, []
+    if appointment.member_id:
+        parts.append(_("For: %(for_whom)s") % {"for_whom": appointment.member})
+    if type.to_bring_items:
+        parts.append("\n".join([_("What to bring:"), *(f"- {item}" for item in type.to_bring_items)]))
+    if type.instructions:
+        parts.append(type.instructions)
+    return "\n\n".join(parts)
 
 
 def agenda_feed_ics(*, agenda: Agenda, now: datetime.datetime | None = None) -> bytes:

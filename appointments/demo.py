@@ -17,18 +17,26 @@ from teleservices.models import Teleservice
 
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = range(6)
 IDENTITY_DOCUMENTS = "Pensez à votre pré-demande en ligne sur le site de l'ANTS (ants.gouv.fr)."
-BRING = (
-    "Apportez le numéro ou le QR code de votre pré-demande ANTS, une photo d'identité de moins de six mois, un "
-    "justificatif de domicile de moins d'un an, votre ancien titre s'il y en a un, et le timbre fiscal pour un "
-    "passeport. La présence du demandeur est obligatoire, même mineur."
+TO_BRING = "\n".join(
+    [
+        "Le récapitulatif de votre pré-demande ANTS (numéro ou QR code)",
+        "Une photo d'identité de moins de six mois, aux normes",
+        "Un justificatif de domicile de moins d'un an",
+        "Votre ancien titre, s'il y en a un",
+        "Le timbre fiscal, pour un passeport",
+    ]
 )
+DEMO_ANTS_NUMBER = "2027AB1234"  # the format of a pre-application number, not a real one
+GOOD_TO_KNOW = "La présence du demandeur est obligatoire, même mineur, avec l'un de ses parents."
 TYPES: list[dict[str, Any]] = [
     {
         "slug": "passeport",
         "label": "Demande de passeport",
         "duration_minutes": 20,
         "description": IDENTITY_DOCUMENTS,
-        "instructions": BRING,
+        "instructions": GOOD_TO_KNOW,
+        "to_bring": TO_BRING,
+        "asks_ants_number": True,
         "keywords": "passeport biométrique, titre d'identité, voyage, renouvellement, perte, vol, ANTS",
     },
     {
@@ -36,7 +44,9 @@ TYPES: list[dict[str, Any]] = [
         "label": "Demande de carte nationale d'identité",
         "duration_minutes": 20,
         "description": IDENTITY_DOCUMENTS,
-        "instructions": BRING,
+        "instructions": GOOD_TO_KNOW,
+        "to_bring": TO_BRING,
+        "asks_ants_number": True,
         "keywords": "carte d'identité, CNI, pièce d'identité, titre d'identité, renouvellement, perte, vol, ANTS",
     },
     {
@@ -45,7 +55,8 @@ TYPES: list[dict[str, Any]] = [
         "keywords": "CNI, pièce d'identité, titre d'identité, récupérer, SMS de l'ANTS",
         "duration_minutes": 10,
         "description": "Venez lorsque le SMS de l'ANTS vous annonce que votre titre est disponible.",
-        "instructions": "Apportez votre ancien titre : il vous sera repris. Le titre se retire en personne.",
+        "instructions": "Le titre se retire en personne.",
+        "to_bring": "Votre ancien titre : il vous sera repris",
         "min_notice_hours": 1,
         "horizon_days": 60,
     },
@@ -55,7 +66,7 @@ TYPES: list[dict[str, Any]] = [
         "keywords": "terrasse, échafaudage, benne, rendez-vous urbanisme, permis de stationnement",
         "duration_minutes": 30,
         "description": "Terrasse, échafaudage, benne : l'instructeur vérifie avec vous le projet avant son dépôt.",
-        "instructions": "Apportez un plan de situation et, si vous en avez, des photos de l'emplacement.",
+        "to_bring": "Un plan de situation\nSi vous en avez, des photos de l'emplacement",
         "teleservice": "occupation-domaine-public",
         "min_notice_hours": 24,
         "change_notice_hours": 48,
@@ -150,4 +161,4 @@ def _book_in_a_week(citizen: User, type: AppointmentType, agenda: Agenda) -> Non
     start = timezone.now() + datetime.timedelta(days=7)
     slots = slots_for(type=type, agendas=[agenda], start=start, end=start + datetime.timedelta(days=14))
     if slots:
-        appointment_book(type=type, agenda=agenda, start=slots[0].start, citizen=citizen)
+        appointment_book(type=type, agenda=agenda, start=slots[0].start, citizen=citizen, ants_number=DEMO_ANTS_NUMBER)

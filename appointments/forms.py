@@ -9,12 +9,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from appointments.models import (
+    ANTS_NUMBER_FORMAT,
+    ANTS_NUMBER_PATTERN,
     WEEKDAY_CHOICES,
     Agenda,
     Appointment,
@@ -23,9 +26,9 @@ from appointments.models import (
     OpeningRule,
     opening_rules_overlap_check,
 )
-from appointments.weeks import monday_of, slot_read
+from appointments.weeks import Moment, monday_of, slot_read
 from gru.forms import DayField, HtmlDateInput, HtmlDateTimeInput, HtmlTimeInput
-from portal.models import User
+from portal.models import HouseholdMember, User
 from teleservices.models import Case
 
 DATE_INPUT = HtmlDateInput()
@@ -57,10 +60,16 @@ def place_choices(agendas: Sequence[Agenda]) -> list[Any]:
 
 class WeekForm(forms.Form):
     """Where and when to look for free slots (read from the query string): one agenda, every agenda of one department
-    (see `place_choices`), or every place; the week. Invalid values are reported and the defaults used: every place,
-    the first week with a free slot."""
+    (see `place_choices`), or every place; the part of the day; the week. Invalid values are reported and the defaults
+    used: every place, the whole day, the first week with a free slot."""
 
     lieu = forms.ChoiceField(label=_("Place"), required=False)
+    moment = forms.ChoiceField(
+        label=_("Time of day"),
+        choices=[("", _("All day")), *Moment.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
     semaine = DayField(
         label=_("Week of"),
         required=False,
@@ -83,6 +92,11 @@ class WeekForm(forms.Form):
     def place(self) -> str:
         """The place chosen (an agenda's id or a department's "service-<id>"), empty for every place."""
         return self._valid("lieu") or ""
+
+    @property
+    def day_part(self) -> str:
+        """The part of the day chosen (a Moment), empty for the whole day."""
+        return self._valid("moment") or ""
 
     def searched(self) -> tuple[list[Agenda], datetime.date | None]:
         """The agendas of the place chosen and the Monday of the week asked for (None: the first with a free slot)."""
@@ -113,9 +127,37 @@ class SlotForm(forms.Form):
         return chosen
 
 
-class BookingForm(forms.Form):
-    """The citizen's request this appointment is for, when the appointment serves a procedure they filed."""
+ANTS_SITE = "https://passeport.ants.gouv.fr"
 
+
+class AntsNumberField(forms.CharField):
+    """The number of an ANTS pre-application, as people copy it (spaces, dashes, small letters): kept in capitals,
+    without them, and checked against its format (10 letters and digits)."""
+
+    default_validators = [RegexValidator(f"^{ANTS_NUMBER_PATTERN}$", message=ANTS_NUMBER_FORMAT, code="ants_number")]
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return "".join(text.split()).replace("-", "").upper()
+
+
+class BookingForm(forms.Form):
+    """What the booking needs besides its slot, each field only where it applies: whom it is for (the citizen or
+    another member of their household), the ANTS pre-application number when the type asks for it, and the
+    citizen's request it serves, when the appointment serves a procedure they filed."""
+
+    pour = forms.ModelChoiceField(
+        label=_("Who is this appointment for?"),
+        queryset=HouseholdMember.objects.none(),
+        required=False,
+        blank=True,
+        widget=forms.RadioSelect,
+    )
+    predemande = AntsNumberField(
+        label=_("ANTS pre-application number"),
+        max_length=40,
+        widget=forms.TextInput({"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
     demande = forms.ModelChoiceField(
         label=_("This appointment is for my request"),
         queryset=Case.objects.none(),
@@ -123,10 +165,40 @@ class BookingForm(forms.Form):
         empty_label=_("None of them"),
     )
 
-    def __init__(self, *args: Any, cases: QuerySet[Case], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        citizen: User,
+        members: QuerySet[HouseholdMember],
+        ants: bool,
+        cases: QuerySet[Case],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["demande"].queryset = cases
-        self.fields["demande"].label_from_instance = lambda case: f"{case.reference} — {case.teleservice.title}"
+        if members.exists():
+            pour = self.fields["pour"]
+            pour.queryset = members
+            pour.empty_label = _("Myself (%(name)s)") % {"name": citizen}
+            pour.label_from_instance = lambda member: f"{member} ({member.get_relationship_display()})"
+        else:
+            del self.fields["pour"]
+        if ants:
+            self.fields["predemande"].help_text = format_html(
+                '{} <a href="{}">{}</a>',
+                _(
+                    "10 letters and digits, on the summary of your pre-application (emailed by the ANTS, and in your "
+                    "space on its site). No pre-application yet? Fill it in first on"
+                ),
+                ANTS_SITE,
+                ANTS_SITE.removeprefix("https://"),
+            )
+        else:
+            del self.fields["predemande"]
+        if cases.exists():
+            self.fields["demande"].queryset = cases
+            self.fields["demande"].label_from_instance = lambda case: f"{case.reference} — {case.teleservice.title}"
+        else:
+            del self.fields["demande"]
 
 
 class AlertForm(forms.Form):

@@ -15,6 +15,7 @@ from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, Range
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
@@ -35,6 +36,9 @@ WEEKDAY_CHOICES = list(WEEKDAYS.items())
 REMINDER_BEFORE = datetime.timedelta(hours=48)
 # A citizen waiting for an earlier slot is told at most this often.
 ALERT_INTERVAL = datetime.timedelta(days=1)
+# The number of an ANTS pre-application (identity card, passport): 10 capital letters and digits.
+ANTS_NUMBER_PATTERN = r"[A-Z0-9]{10}"
+ANTS_NUMBER_FORMAT = _("The ANTS pre-application number has 10 characters, letters and digits, like 1234AB5678.")
 
 
 def new_feed_token() -> str:
@@ -80,7 +84,22 @@ class AppointmentType(models.Model):
     instructions = models.TextField(
         _("instructions once booked"),
         blank=True,
-        help_text=_("Documents to bring, where to go… Shown on the confirmation, in its email and in the calendar."),
+        help_text=_("Where to go, what to expect… Shown on the confirmation, in its email and in the calendar."),
+    )
+    to_bring = models.TextField(
+        _("what to bring"),
+        blank=True,
+        help_text=_(
+            "One item a line. Shown before booking, on the confirmation, in its emails (and reminder) and in the "
+            "calendar."
+        ),
+    )
+    asks_ants_number = models.BooleanField(
+        _("asks for the ANTS pre-application number"),
+        default=False,
+        help_text=_(
+            "For identity cards and passports: citizens booking online give the number of their pre-application."
+        ),
     )
     booking = models.CharField(_("booking"), max_length=10, choices=Booking.choices, default=Booking.ONLINE)
     identified_only = models.BooleanField(
@@ -164,6 +183,11 @@ class AppointmentType(models.Model):
     @property
     def change_notice(self) -> datetime.timedelta:
         return datetime.timedelta(hours=self.change_notice_hours)
+
+    @property
+    def to_bring_items(self) -> list[str]:
+        """What to bring, one item a line, the empty lines left out."""
+        return [line.strip(" -•\t") for line in self.to_bring.splitlines() if line.strip(" -•\t")]
 
 
 class AgendaQuerySet(models.QuerySet["Agenda"]):
@@ -469,6 +493,21 @@ class Appointment(models.Model):
         related_name="appointments",
         verbose_name=_("request"),
     )
+    member = models.ForeignKey(
+        "portal.HouseholdMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("for the household member"),
+        help_text=_("Empty: for the citizen who booked."),
+    )
+    ants_number = models.CharField(
+        _("ANTS pre-application number"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(f"^{ANTS_NUMBER_PATTERN}$", message=ANTS_NUMBER_FORMAT)],
+    )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     desk = models.PositiveSmallIntegerField(editable=False)
@@ -501,6 +540,10 @@ class Appointment(models.Model):
                 condition=~Q(status="cancelled"),
                 violation_error_message=_("This slot has just been taken."),
             ),
+            models.CheckConstraint(
+                condition=Q(ants_number="") | Q(ants_number__regex=f"^{ANTS_NUMBER_PATTERN}$"),
+                name="appointment_ants_number_format",
+            ),
         ]
         indexes = [
             models.Index(
@@ -520,6 +563,11 @@ class Appointment(models.Model):
     def change_deadline(self) -> datetime.datetime:
         """Until when the citizen may cancel or move it."""
         return self.start - self.type.change_notice
+
+    @property
+    def person(self) -> str:
+        """Whom the appointment is for: the household member chosen, or the citizen who booked it."""
+        return str(self.member) if self.member_id else str(self.citizen)
 
 
 class EarlierSlotAlertQuerySet(models.QuerySet["EarlierSlotAlert"]):

@@ -13,6 +13,7 @@ earlier slot when a cancellation or a move frees one.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from itertools import groupby
 from typing import Any
@@ -27,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from appointments.calendars import appointment_ics
 from appointments.models import (
+    ANTS_NUMBER_FORMAT,
+    ANTS_NUMBER_PATTERN,
     Agenda,
     Appointment,
     AppointmentQuerySet,
@@ -40,7 +43,7 @@ from appointments.models import (
 from appointments.slots import Slot, slots_for
 from gru.models import Membership, Notification
 from gru.notifications import notifications_withdraw, notify
-from portal.models import User
+from portal.models import HouseholdMember, User
 from teleservices.models import Case
 from vault.files import CheckedFile
 from vault.models import StoredFile
@@ -67,17 +70,23 @@ def appointment_book(
     citizen: User,
     booked_by: User | None = None,
     case: Case | None = None,
+    member: HouseholdMember | None = None,
+    ants_number: str = "",
 ) -> Appointment:
-    """Book the slot of `agenda` starting at `start` for the citizen, online (`booked_by` None) or by an agent of
-    the agenda's department for them.
+    """Book the slot of `agenda` starting at `start` for the citizen, or for a `member` of their household, online
+    (`booked_by` None) or by an agent of the agenda's department for them; with the number of the ANTS
+    pre-application when the type asks for it (required online, agents may leave it for the counter).
 
-    The citizen's row is locked first, so that their bookings are counted one at a time against the type's limit;
-    then the slot must be one the rules offer (not closed, in the booking window) and a desk must be free."""
+    The citizen's row is locked first, so that their bookings are counted one at a time against the type's limit
+    (per person: a parent books a passport for each child); then the slot must be one the rules offer (not closed,
+    in the booking window) and a desk must be free."""
     _booking_check(type=type, agenda=agenda, citizen=citizen, booked_by=booked_by, case=case)
+    _person_check(type=type, citizen=citizen, booked_by=booked_by, member=member, ants_number=ants_number)
     now = timezone.now()
     list(User.objects.select_for_update(no_key=True).filter(pk=citizen.pk).values_list("pk"))
     if type.max_upcoming is not None:
-        upcoming = Appointment.objects.for_citizen(citizen).upcoming(now).filter(type=type).count()
+        mine = Appointment.objects.for_citizen(citizen).upcoming(now).filter(type=type, member=member)
+        upcoming = mine.count()
         if upcoming >= type.max_upcoming:
             raise ValidationError(
                 _("The limit of upcoming appointments of this type (%(limit)s) is reached: move or cancel one."),
@@ -86,7 +95,15 @@ def appointment_book(
             )
     slot = _offered_slot(type=type, agenda=agenda, start=start, now=now, by_agent=booked_by is not None)
     appointment = Appointment(
-        type=type, agenda=agenda, citizen=citizen, booked_by=booked_by, case=case, start=slot.start, end=slot.end
+        type=type,
+        agenda=agenda,
+        citizen=citizen,
+        booked_by=booked_by,
+        case=case,
+        member=member,
+        ants_number=ants_number if type.asks_ants_number else "",
+        start=slot.start,
+        end=slot.end,
     )
     appointment = _desk_take(appointment, slot)
     appointment_notify(appointment=appointment, event="appointment_confirmed")
@@ -109,6 +126,21 @@ def _booking_check(
         case.user_id != citizen.pk or (type.teleservice_id is not None and case.teleservice_id != type.teleservice_id)
     ):
         raise ValidationError(_("This request is not the citizen's, or not one this appointment serves."), code="case")
+
+
+def _person_check(
+    *, type: AppointmentType, citizen: User, booked_by: User | None, member: HouseholdMember | None, ants_number: str
+) -> None:
+    """Whom it is for (the citizen, or a member of their own household: HouseholdMemberQuerySet.others_of) and the
+    ANTS pre-application number: in its format, and given when the type asks for it online."""
+    if member is not None and not HouseholdMember.objects.others_of(citizen).filter(pk=member.pk).exists():
+        raise ValidationError(_("This person is not a member of the citizen's household."), code="member")
+    if not type.asks_ants_number:
+        return
+    if ants_number and not re.fullmatch(ANTS_NUMBER_PATTERN, ants_number):
+        raise ValidationError(ANTS_NUMBER_FORMAT, code="ants_number")
+    if not ants_number and booked_by is None:
+        raise ValidationError(_("Give the number of your ANTS pre-application."), code="ants_number")
 
 
 def _offered_slot(
@@ -292,7 +324,9 @@ def appointment_reminders_send(*, now: datetime.datetime) -> int:
         with transaction.atomic():
             if not appointment_reminder_claim(appointment=Appointment(pk=pk), now=now):
                 continue  # cancelled, moved away or reminded by another worker meanwhile
-            appointment = Appointment.objects.select_related("type", "agenda__department", "citizen").get(pk=pk)
+            appointment = Appointment.objects.select_related("type", "agenda__department", "citizen", "member").get(
+                pk=pk
+            )
             appointment_notify(appointment=appointment, event="appointment_reminder", calendar=False)
             sent += 1
     return sent
@@ -391,6 +425,8 @@ def appointment_notify(
             "place": agenda.place,
             "address": agenda.address,
             "instructions": type.instructions,
+            "to_bring": type.to_bring_items,
+            "for_whom": str(appointment.member) if appointment.member_id else "",
             "deadline": appointment.change_deadline,
             "may_change": timezone.now() <= appointment.change_deadline,
             "phone": agenda.department.phone,

@@ -26,6 +26,7 @@ from appointments.forms import AlertForm, BookingForm, SlotForm, WeekForm
 from appointments.models import Agenda, Appointment, AppointmentQuerySet, AppointmentType
 from appointments.slots import slots_for
 from appointments.weeks import Week, monday_of, week_of
+from portal.models import HouseholdMember
 from teleservices.models import Case
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -42,7 +43,7 @@ def _agendas(type: AppointmentType) -> list[Agenda]:
 
 
 def _mine(request: HttpRequest) -> AppointmentQuerySet:
-    return Appointment.objects.for_citizen(request.user).select_related("type", "agenda__department")
+    return Appointment.objects.for_citizen(request.user).select_related("type", "agenda__department", "member")
 
 
 def _appointment(request: HttpRequest, public_id: uuid.UUID, *, upcoming: bool = False) -> Appointment:
@@ -57,9 +58,11 @@ def _week_url(type: AppointmentType, **params: object) -> str:
 
 
 def _slot_taken(
-    request: HttpRequest, type: AppointmentType, start: datetime.datetime, **params: object
+    request: HttpRequest, type: AppointmentType, agenda: Agenda, start: datetime.datetime, **params: object
 ) -> HttpResponse:
+    """Back to the week of the slot taken meanwhile, at the place chosen (the slot's agenda when none was)."""
     messages.error(request, _("This slot has just been booked by someone else: please choose another one."))
+    params["lieu"] = params.get("lieu") or agenda.pk
     return redirect(_week_url(type, semaine=monday_of(timezone.localdate(start)), **params))
 
 
@@ -88,7 +91,7 @@ def slots(request: HttpRequest, slug: str) -> HttpResponse:
     agendas = _agendas(type)
     form = WeekForm(request.GET or None, agendas=agendas)
     searched, monday = form.searched()
-    week = week_of(type=type, agendas=searched, monday=monday, now=timezone.now(), moving=moving)
+    week = week_of(type=type, agendas=searched, monday=monday, now=timezone.now(), moving=moving, moment=form.day_part)
     action = (
         reverse("appointments:move", args=[moving.public_id]) if moving else reverse("appointments:book", args=[slug])
     )
@@ -100,8 +103,10 @@ def slots(request: HttpRequest, slug: str) -> HttpResponse:
         "several_places": len(agendas) > 1,
         "places": len(searched) > 1,
         "action": action,
-        "extra": [("lieu", form.place)] if form.place else [],
-        "links": _week_links(type, week, lieu=form.place, deplacer=moving.public_id if moving else ""),
+        "extra": [(name, value) for name, value in [("lieu", form.place), ("moment", form.day_part)] if value],
+        "links": _week_links(
+            type, week, lieu=form.place, moment=form.day_part, deplacer=moving.public_id if moving else ""
+        ),
     }
     return render(request, "appointments/slots.html", context)
 
@@ -133,10 +138,11 @@ def _chosen_slot(request: HttpRequest, agendas: list[Agenda]) -> tuple[Agenda, d
     return None
 
 
-def _place(request: HttpRequest, agendas: list[Agenda]) -> str:
-    """The place chosen in the week (an agenda, a department or, empty, every place), sent along with the slot so
-    that going back to the week, or being sent back to it, keeps it."""
-    return WeekForm(request.GET, agendas=agendas).place
+def _choices(request: HttpRequest, agendas: list[Agenda]) -> dict[str, str]:
+    """The place (an agenda, a department or, empty, every place) and the part of the day chosen in the week, sent
+    along with the slot so that going back to the week, or being sent back to it, keeps them."""
+    form = WeekForm(request.GET, agendas=agendas)
+    return {"lieu": form.place, "moment": form.day_part}
 
 
 def _cases(request: HttpRequest, type: AppointmentType) -> QuerySet[Case]:
@@ -161,17 +167,29 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     if chosen is None:
         return redirect("appointments:slots", slug)
     agenda, start = chosen
-    place = _place(request, agendas)
-    cases = _cases(request, type)
-    form = BookingForm(request.POST if request.method == "POST" else None, cases=cases)
+    kept = _choices(request, agendas)
+    form = BookingForm(
+        request.POST if request.method == "POST" else None,
+        citizen=request.user,
+        members=HouseholdMember.objects.others_of(request.user),
+        ants=type.asks_ants_number,
+        cases=_cases(request, type),
+    )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             appointment = services.appointment_book(
-                type=type, agenda=agenda, start=start, citizen=request.user, case=form.cleaned_data["demande"]
+                type=type,
+                agenda=agenda,
+                start=start,
+                citizen=request.user,
+                case=data.get("demande"),
+                member=data.get("pour"),
+                ants_number=data.get("predemande", ""),
             )
         except (ValidationError, PermissionDenied) as error:
             if getattr(error, "code", None) == services.SLOT_UNAVAILABLE:
-                return _slot_taken(request, type, start, lieu=place or agenda.pk)
+                return _slot_taken(request, type, agenda, start, **kept)
             form.add_error(None, _refusal(error))
         else:
             messages.success(
@@ -181,10 +199,10 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("appointments:appointment", appointment.public_id)
     elif request.method == "GET" and not _is_free(type, agenda, start, None):
-        return _slot_taken(request, type, start, lieu=place or agenda.pk)
+        return _slot_taken(request, type, agenda, start, **kept)
     context = {"type": type, "agenda": agenda, "start": start, "end": start + type.duration, "form": form}
-    back = _week_url(type, semaine=monday_of(timezone.localdate(start)), lieu=place)
-    return render(request, "appointments/book.html", {**context, "has_cases": cases.exists(), "back": back})
+    back = _week_url(type, semaine=monday_of(timezone.localdate(start)), **kept)
+    return render(request, "appointments/book.html", {**context, "back": back})
 
 
 @login_required
@@ -244,13 +262,13 @@ def move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if chosen is None:
         return redirect(_week_url(type, **moving))
     agenda, start = chosen
-    place = _place(request, agendas)
+    kept = _choices(request, agendas)
     if request.method == "POST":
         try:
             moved = services.appointment_move(appointment=appointment, start=start, agenda=agenda, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
             if getattr(error, "code", None) == services.SLOT_UNAVAILABLE:
-                return _slot_taken(request, type, start, lieu=place or agenda.pk, **moving)
+                return _slot_taken(request, type, agenda, start, **kept, **moving)
             messages.error(request, _refusal(error))
             return redirect("appointments:appointment", appointment.public_id)
         messages.success(
@@ -259,9 +277,9 @@ def move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         )
         return redirect("appointments:appointment", moved.public_id)
     if not _is_free(type, agenda, start, appointment):
-        return _slot_taken(request, type, start, lieu=place or agenda.pk, **moving)
+        return _slot_taken(request, type, agenda, start, **kept, **moving)
     context = {"appointment": appointment, "agenda": agenda, "start": start, "end": start + type.duration}
-    back = _week_url(type, semaine=monday_of(timezone.localdate(start)), lieu=place, **moving)
+    back = _week_url(type, semaine=monday_of(timezone.localdate(start)), **kept, **moving)
     return render(request, "appointments/move.html", {**context, "now": timezone.now(), "back": back})
 
 

@@ -5,6 +5,10 @@ The search (`slots_for`) runs from now to the end of the week after the one show
 week's slots, the next free one and the first one after the week); only when it does not is the rest of the booking
 window searched too. The two searches split the window, so together they find exactly what one would.
 
+The first free slots (FIRST_FREE of them, whatever week they fall in) come from the same search: when it holds fewer,
+the rest of the window is searched too, never further than the type's horizon. A part of the day (`Moment`: morning,
+afternoon) keeps only the slots starting in it, for the week, its first free slots and the links to other weeks.
+
 A slot is chosen through a short value, "<agenda id>-<start in seconds since 1970>" (`slot_value`), read back only
 among the agendas the page offers (`slot_read`).
 """
@@ -16,12 +20,33 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from appointments.models import Agenda, Appointment, AppointmentType
 from appointments.slots import Slot, slots_for
 
 WEEK = datetime.timedelta(days=7)
+# How many of the first free slots are shown above the week.
+FIRST_FREE = 5
+NOON = datetime.time(12)
+
+
+class Moment(models.TextChoices):
+    """A part of the day to look for slots in (the query string's `moment`); empty: the whole day."""
+
+    MORNING = "matin", _("Morning")
+    AFTERNOON = "apres-midi", _("Afternoon")
+
+
+def _in_moment(slot: Slot, moment: str) -> bool:
+    """Whether the slot starts in that part of the day (local time: morning before noon), or `moment` is empty."""
+    if not moment:
+        return True
+    return (timezone.localtime(slot.start).time() < NOON) == (moment == Moment.MORNING)
+
+
 _SLOT_VALUE = re.compile(r"(\d{1,10})-(\d{1,12})")
 
 
@@ -43,6 +68,7 @@ class Day:
 class Week:
     """Seven days from `monday`, with their free slots by place.
 
+    first_free: the first free slots from now (FIRST_FREE at most), whatever week they fall in.
     next_free: the first free slot from now, wherever it falls (the next available day).
     later_free: the first free slot after this week.
     previous, next: the Mondays of the weeks around, when they may hold slots (None otherwise).
@@ -50,6 +76,7 @@ class Week:
 
     monday: datetime.date
     days: list[Day]
+    first_free: list[Slot]
     next_free: Slot | None
     later_free: Slot | None
     previous: datetime.date | None
@@ -86,12 +113,14 @@ def week_of(
     now: datetime.datetime,
     by_agent: bool = False,
     moving: Appointment | None = None,
+    moment: str = "",
 ) -> Week:
     """The week starting on `monday` (any day is taken back to its Monday), or, when None, the first week with a free
-    slot; never a week before the current one."""
+    slot; never a week before the current one. Only the slots starting in `moment` (a Moment; empty: all)."""
 
     def search(start: datetime.datetime, end: datetime.datetime) -> list[Slot]:
-        return slots_for(type=type, agendas=agendas, start=start, end=end, now=now, by_agent=by_agent, moving=moving)
+        found = slots_for(type=type, agendas=agendas, start=start, end=end, now=now, by_agent=by_agent, moving=moving)
+        return [slot for slot in found if _in_moment(slot, moment)] if moment else found
 
     this_week = monday_of(timezone.localdate(now))
     searched, end = _midnight(max(monday_of(monday or this_week), this_week) + 2 * WEEK), now + type.horizon
@@ -101,8 +130,8 @@ def week_of(
     if monday is None:
         monday = monday_of(timezone.localdate(slots[0].start)) if slots else this_week
     monday = max(monday_of(monday), this_week)
-    if searched < end and (not slots or slots[-1].start < _midnight(monday + WEEK)):
-        slots += search(searched, end)  # the next free slot, or the first after the week, lies further
+    if searched < end and (len(slots) < FIRST_FREE or slots[-1].start < _midnight(monday + WEEK)):
+        slots += search(searched, end)  # the first free slots, or the first one after the week, lie further
     order = {agenda.pk: n for n, agenda in enumerate(agendas)}
     by_day: dict[datetime.date, dict[int, list[Slot]]] = {}
     later_free = None
@@ -121,6 +150,7 @@ def week_of(
     return Week(
         monday=monday,
         days=days,
+        first_free=slots[:FIRST_FREE],
         next_free=slots[0] if slots else None,
         later_free=later_free,
         previous=monday - WEEK if monday > this_week else None,

@@ -163,6 +163,10 @@ class HouseholdMemberQuerySet(models.QuerySet["HouseholdMember"]):
     def with_account(self) -> HouseholdMemberQuerySet:
         return self.filter(user__isnull=False)
 
+    def others_of(self, user: User) -> HouseholdMemberQuerySet:
+        """The other members of the user's household (those they may do a procedure or book an appointment for)."""
+        return self.of(user).exclude(user=user)
+
     def household_id_of(self, user: User) -> Subquery:
         """The id of the user's household (one at most: the member's user is unique), as a scalar subquery: compared
         with `=`, PostgreSQL reads it once and uses the indexes on household_id (an `IN (subquery)` inside an OR makes

@@ -115,7 +115,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
         Appointment.objects.filter(
             agenda=agenda, start__gte=_midnight(first), start__lt=_midnight(first + length * DAY)
         )
-        .select_related("type", "citizen", "booked_by")
+        .select_related("type", "citizen", "booked_by", "member")
         .order_by("start", "desk")
     )
     now = timezone.now()
