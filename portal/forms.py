@@ -45,6 +45,18 @@ def phone_to_e164(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_display(e164: str) -> str:
+    """A stored number (E.164) as people write it: "06 12 34 56 78" for a French one, "+32 470 12 34 56" for another
+    country's; a value that is not a number is shown as it is."""
+    try:
+        number = phonenumbers.parse(e164, "FR")
+    except phonenumbers.NumberParseException:
+        return e164
+    french = phonenumbers.region_code_for_number(number) == "FR"
+    kind = phonenumbers.PhoneNumberFormat.NATIONAL if french else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, kind)
+
+
 class SignupForm(forms.Form):
     """Fields asked at sign-up besides email and password (allauth's ACCOUNT_SIGNUP_FORM_CLASS)."""
 
@@ -93,8 +105,12 @@ class ProfileForm(forms.ModelForm):
             for name in User.CERTIFIED_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Certified by FranceConnect: it cannot be changed here.")
-        if not settings.SMS_ENABLED:  # no text message is sent: the choice is not offered
+        if not settings.SMS_ENABLED:  # no text message is sent: neither choice is offered
             del self.fields["notify_by_sms"]
+            channel = self.fields["preferred_channel"]
+            channel.choices = [c for c in User.Channel.choices if c[0] != User.Channel.SMS]  # type: ignore[attr-defined]
+        if self.instance.phone:
+            self.initial["phone"] = phone_display(self.instance.phone)
 
     def profile_fields(self) -> list[BoundField]:
         return [self[name] for name in self.fields if name not in NOTIFICATION_FIELDS]
