@@ -7,10 +7,12 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.forms import BoundField
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gru.forms import NameField
+from portal.geocoder import geocoder_enabled
 from portal.models import HouseholdMember, User
 
 DATE_HINT = _("Day/month/year, for example 14/07/1989.")
@@ -140,9 +142,29 @@ class ProfileForm(forms.ModelForm):
         return data
 
 
+class AddressStreetInput(forms.TextInput):
+    """The street of an address: with a geocoder (GEOCODER_URL), static/js/address.js makes it a combobox of the
+    addresses that match what is typed and fills the postcode and town of the same form when one is chosen. Without
+    JavaScript or a geocoder it stays a plain text input."""
+
+    template_name = "portal/widgets/address_street.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        lookup = geocoder_enabled()
+        if lookup:
+            attrs = {
+                **(attrs or {}),
+                "data-address-search": reverse("portal:address_search"),
+                "data-address-list-label": _("Suggested addresses"),
+            }
+        context = super().get_context(name, value, attrs)
+        context["widget"]["lookup"] = lookup
+        return context
+
+
 class AddressForm(forms.Form):
     street = forms.CharField(
-        label=_("Street address"), max_length=255, widget=forms.TextInput({"autocomplete": "address-line1"})
+        label=_("Street address"), max_length=255, widget=AddressStreetInput({"autocomplete": "address-line1"})
     )
     postcode = forms.RegexField(
         label=_("Postcode"),
