@@ -440,6 +440,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vault.tasks.stored_files_scan_pending_task",
         "schedule": crontab(minute="*/10"),
     },
+    "delete-uploads-kept-for-forms-never-sent-again": {
+        "task": "vault.tasks.stored_files_held_purge_task",
+        "schedule": crontab(minute=23),
+    },
     "render-letters-whose-generation-was-lost": {
         "task": "letters.tasks.letters_render_stale_task",
         "schedule": crontab(minute="5-59/10"),
