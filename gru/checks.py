@@ -85,6 +85,21 @@ def check_letters_signing_certificate_is_set(app_configs: Any, **kwargs: Any) ->
     ]
 
 
+@register(Tags.security, deploy=True)
+def check_geocoder_is_reached_over_https(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """The addresses citizens type are sent to GEOCODER_URL: over plain HTTP, anyone on the way reads them (a
+    self-hosted addok on the internal network may be meant)."""
+    if not settings.GEOCODER_URL or settings.GEOCODER_URL.startswith("https://"):
+        return []
+    return [
+        Warning(
+            "GEOCODER_URL is not an https:// address: the addresses citizens type would travel unencrypted.",
+            hint="Use https://, or leave it as it is for an addok reached on a private network only.",
+            id="gru.W003",
+        )
+    ]
+
+
 def refuse_unsafe_start() -> None:
     """Raise ImproperlyConfigured, naming each error, when a security check fails: gunicorn (gru/wsgi.py) and the
     Celery worker (gru/celery.py) call it as they start, as runserver and `manage.py check` already do."""

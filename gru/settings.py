@@ -326,6 +326,13 @@ SMS_API_KEY = env("SMS_API_KEY", default="")
 SMS_SENDER = env("SMS_SENDER", default="")
 SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
 
+# Address suggestions (portal/geocoder.py): the Base Adresse Nationale, or a self-hosted addok with the same API;
+# empty: none (the citizen types the address by hand, as when the geocoder does not answer).
+GEOCODER_URL = env("GEOCODER_URL", default="https://api-adresse.data.gouv.fr")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=2.0)  # seconds; slower: no suggestions this time
+GEOCODER_CACHE_SECONDS = env.int("GEOCODER_CACHE_SECONDS", default=24 * 3600)
+GEOCODER_RATE_PER_MINUTE = env.int("GEOCODER_RATE_PER_MINUTE", default=30)  # lookups of one session
+
 # Security headers. HTTPS-only settings follow SECURE (on by default when DEBUG is off).
 SECURE = env.bool("SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = SECURE
@@ -432,6 +439,10 @@ CELERY_BEAT_SCHEDULE = {
     "scan-files-still-in-quarantine": {
         "task": "vault.tasks.stored_files_scan_pending_task",
         "schedule": crontab(minute="*/10"),
+    },
+    "delete-uploads-kept-for-forms-never-sent-again": {
+        "task": "vault.tasks.stored_files_held_purge_task",
+        "schedule": crontab(minute=23),
     },
     "render-letters-whose-generation-was-lost": {
         "task": "letters.tasks.letters_render_stale_task",

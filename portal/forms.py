@@ -7,10 +7,12 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.forms import BoundField
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gru.forms import NameField
+from portal.geocoder import geocoder_enabled
 from portal.models import HouseholdMember, User
 
 DATE_HINT = _("Day/month/year, for example 14/07/1989.")
@@ -43,6 +45,18 @@ def phone_to_e164(value: str) -> str:
     if number is None or not phonenumbers.is_valid_number(number):
         raise forms.ValidationError(_("Enter a valid phone number, for example 06 12 34 56 78."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_display(e164: str) -> str:
+    """A stored number (E.164) as people write it: "06 12 34 56 78" for a French one, "+32 470 12 34 56" for another
+    country's; a value that is not a number is shown as it is."""
+    try:
+        number = phonenumbers.parse(e164, "FR")
+    except phonenumbers.NumberParseException:
+        return e164
+    french = phonenumbers.region_code_for_number(number) == "FR"
+    kind = phonenumbers.PhoneNumberFormat.NATIONAL if french else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, kind)
 
 
 class SignupForm(forms.Form):
@@ -93,8 +107,12 @@ class ProfileForm(forms.ModelForm):
             for name in User.CERTIFIED_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Certified by FranceConnect: it cannot be changed here.")
-        if not settings.SMS_ENABLED:  # no text message is sent: the choice is not offered
+        if not settings.SMS_ENABLED:  # no text message is sent: neither choice is offered
             del self.fields["notify_by_sms"]
+            channel = self.fields["preferred_channel"]
+            channel.choices = [c for c in User.Channel.choices if c[0] != User.Channel.SMS]  # type: ignore[attr-defined]
+        if self.instance.phone:
+            self.initial["phone"] = phone_display(self.instance.phone)
 
     def profile_fields(self) -> list[BoundField]:
         return [self[name] for name in self.fields if name not in NOTIFICATION_FIELDS]
@@ -124,9 +142,29 @@ class ProfileForm(forms.ModelForm):
         return data
 
 
+class AddressStreetInput(forms.TextInput):
+    """The street of an address: with a geocoder (GEOCODER_URL), static/js/address.js makes it a combobox of the
+    addresses that match what is typed and fills the postcode and town of the same form when one is chosen. Without
+    JavaScript or a geocoder it stays a plain text input."""
+
+    template_name = "portal/widgets/address_street.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        lookup = geocoder_enabled()
+        if lookup:
+            attrs = {
+                **(attrs or {}),
+                "data-address-search": reverse("portal:address_search"),
+                "data-address-list-label": _("Suggested addresses"),
+            }
+        context = super().get_context(name, value, attrs)
+        context["widget"]["lookup"] = lookup
+        return context
+
+
 class AddressForm(forms.Form):
     street = forms.CharField(
-        label=_("Street address"), max_length=255, widget=forms.TextInput({"autocomplete": "address-line1"})
+        label=_("Street address"), max_length=255, widget=AddressStreetInput({"autocomplete": "address-line1"})
     )
     postcode = forms.RegexField(
         label=_("Postcode"),

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
 from appointments.models import Appointment
 from gru.models import Notification
 from gru.notifications import notifications_mark_read
-from portal import lockouts, second_factor, services
+from portal import geocoder, lockouts, second_factor, services
 from portal.forms import AddressForm, HouseholdCreateForm, HouseholdMemberForm, InvitationForm, ProfileForm
 from portal.models import Household, HouseholdInvitation, HouseholdMember
 from teleservices.models import Case
@@ -66,6 +69,28 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile has been saved."))
         return redirect("portal:profile")
     return render(request, "portal/profile.html", {"form": form})
+
+
+@login_required
+@require_GET
+def address_search(request: HttpRequest) -> JsonResponse:
+    """The addresses matching `?q=` for static/js/address.js, with the sentence its live region reads; none when the
+    geocoder is off or fails (the citizen types the address), and a 429 past the session's rate of lookups. Signed-in
+    only: addresses are asked in forms filled signed in, and nothing is written for anyone."""
+    query = request.GET.get("q", "")
+    if len(query.strip()) >= geocoder.MIN_QUERY and not geocoder.lookup_allowed(
+        session_key=request.session.session_key or ""
+    ):
+        return JsonResponse({"results": [], "message": ""}, status=429)
+    found = geocoder.address_search(query=query)
+    message = ngettext(
+        "%(count)s address suggested: the down arrow reaches it, Enter chooses it.",
+        "%(count)s addresses suggested: the arrows go through them, Enter chooses one.",
+        len(found),
+    ) % {"count": len(found)}
+    response = JsonResponse({"results": [asdict(s) for s in found], "message": message if found else ""})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vault.files import CheckedFile, FileType, accept_hint, file_check
-from vault.forms import MultipleFileField, MultipleFileInput
-from vault.models import Document
+from vault.files import CheckedFile, FileType, accept_hint, file_check, size_limit_attrs
+from vault.forms import KeptFilesForm, MultipleFileField, MultipleFileInput
+from vault.models import Document, StoredFile
 
 MESSAGE_FILE_TYPES = [FileType.PDF, FileType.JPEG, FileType.PNG]
 MESSAGE_FILE_MAX = 10 * 1024 * 1024
@@ -17,7 +18,10 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search a procedure or an appointment"), max_length=100, required=False)
 
 
-class MessageForm(forms.Form):
+class MessageForm(KeptFilesForm):
+    """A message of the thread of a request, with attachments refused in the browser past their size (gru.js) and
+    kept when the message itself is refused (vault/uploads.py)."""
+
     body = forms.CharField(label=_("Your message"), max_length=5000, widget=forms.Textarea({"rows": 5}))
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -26,9 +30,13 @@ class MessageForm(forms.Form):
         widget=MultipleFileInput({"accept": accept_hint(MESSAGE_FILE_TYPES)}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    kept_field = "attachments"
+
+    def __init__(self, *args: Any, kept: Sequence[StoredFile] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].widget.attrs.update(size_limit_attrs(MESSAGE_FILE_MAX))
         self.checked_files: list[CheckedFile] = []
+        self.keep(kept)
 
     def clean_attachments(self) -> None:
         for uploaded in self.cleaned_data["attachments"]:

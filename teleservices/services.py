@@ -339,13 +339,21 @@ def _uploads_into_vault(case: Case) -> None:
 
 
 @transaction.atomic
-def case_message_post(*, case: Case, author: User, body: str, files: list[CheckedFile], from_agent: bool) -> Message:
-    """A message in the case's thread; the citizen is told of the agents' messages (to read them in their space)."""
+def case_message_post(
+    *,
+    case: Case,
+    author: User,
+    body: str,
+    files: list[CheckedFile],
+    from_agent: bool,
+    kept: Sequence[StoredFile] = (),
+) -> Message:
+    """A message in the case's thread, with new `files` and those `kept` by vault's uploads_hold; the citizen is told
+    of the agents' messages (to read them in their space)."""
     if not from_agent:  # agents' files are the collectivité's, not the household's
         storage_quota_check(owner=author, adding=files)
     message = Message.objects.create(case=case, author=author, body=body, from_agent=from_agent)
-    for checked in files:
-        message.attachments.add(stored_file_create(owner=author, checked=checked))
+    message.attachments.add(*kept, *(stored_file_create(owner=author, checked=checked) for checked in files))
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.MESSAGE, actor=author)
     if from_agent:
         case_notify(case=case, event="case_message")
@@ -410,12 +418,14 @@ def case_documents_share(*, case: Case, citizen: User, documents: Iterable[Docum
 
 
 @transaction.atomic
-def case_complete(*, case: Case, author: User, body: str, files: list[CheckedFile]) -> Case:
+def case_complete(
+    *, case: Case, author: User, body: str, files: list[CheckedFile], kept: Sequence[StoredFile] = ()
+) -> Case:
     """The citizen sends what the agent asked for: the request goes back to the status it was in when asked."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.resume_status is None:
         raise ValidationError(_("Nothing is asked of you on this request at the moment."))
-    case_message_post(case=case, author=author, body=body, files=files, from_agent=False)
+    case_message_post(case=case, author=author, body=body, files=files, from_agent=False, kept=kept)
     fields = case.enter_status(case.resume_status, timezone.now())
     case.resume_status = None
     case.save(update_fields=[*fields, "resume_status"])

@@ -25,6 +25,7 @@ from teleservices.filling import PageForm, summary
 from teleservices.forms import DocumentShareForm, MessageForm, SearchForm
 from teleservices.models import Case, CaseEvent, Category, Teleservice
 from teleservices.search import search
+from vault import uploads
 from vault.models import Document, StoredFile
 from vault.services import StorageQuotaExceeded
 
@@ -297,14 +298,20 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference)
-    form = MessageForm(request.POST or None, request.FILES or None)
+    key = f"teleservices:message:{case.reference}"  # the attachments kept when a message is refused
+    if request.method == "GET":
+        uploads.uploads_release(request, form=key)
+    form = MessageForm(request.POST or None, request.FILES or None, kept=uploads.uploads_held(request, form=key))
     if request.method == "POST" and form.is_valid():
         try:
             _message_send(request, case, form)
         except ValidationError as error:  # refused (files past the household's storage, …): the text is kept
             form.add_error("attachments" if isinstance(error, StorageQuotaExceeded) else None, error)
         else:
+            uploads.uploads_release(request, form=key)
             return redirect("teleservices:case", case.reference)
+    if request.method == "POST":
+        uploads.uploads_keep_for(request, form=form, key=key)
     events = case.events.filter(kind__in=CaseEvent.CITIZEN_KINDS).select_related("status")
     context = {
         "case": case,
@@ -339,11 +346,12 @@ def case_documents(request: HttpRequest, reference: str) -> HttpResponse:
 def _message_send(request: HttpRequest, case: Case, form: MessageForm) -> None:
     """The citizen's message: what the department asked for when it waits for them, or a message."""
     body, files = form.cleaned_data["body"], form.checked_files
+    kept = [] if files else form.kept  # new files chosen replace those kept
     if case.awaits_citizen:
-        services.case_complete(case=case, author=request.user, body=body, files=files)
+        services.case_complete(case=case, author=request.user, body=body, files=files, kept=kept)
         messages.success(request, _("Thank you: your request is back with the department."))
     else:
-        services.case_message_post(case=case, author=request.user, body=body, files=files, from_agent=False)
+        services.case_message_post(case=case, author=request.user, body=body, files=files, from_agent=False, kept=kept)
         messages.success(request, _("Your message has been sent."))
 
 

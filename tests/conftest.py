@@ -22,6 +22,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.geocoder import ban  # noqa: F401 (fixture)
 from tests.servers import redis_server, smtp_server  # noqa: F401 (fixtures)
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"

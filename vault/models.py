@@ -64,6 +64,10 @@ class StoredFileQuerySet(models.QuerySet["StoredFile"]):
     def total_size(self) -> int:
         return self.aggregate(total=Sum("size", default=0))["total"]
 
+    def unfiled(self) -> StoredFileQuerySet:
+        """Uploads no request, message or document holds yet: those kept for a form sent again (vault/uploads.py)."""
+        return self.filter(cases=None, messages=None, documents=None).exclude(scan=StoredFile.Scan.GENERATED)
+
 
 class StoredFile(models.Model):
     """One uploaded file, checked by content, encrypted at rest, scanned by the antivirus, never served under a

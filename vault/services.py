@@ -165,13 +165,15 @@ def document_upload(
     member: HouseholdMember | None = None,
     replaces: Document | None = None,
     agent: User | None = None,
+    kept: Sequence[StoredFile] = (),
 ) -> Document:
-    """A citizen files a proof from their uploads, in place of an older one of theirs if given; or an agent who
-    instructs their requests files it at the counter, verified at once since they saw the original."""
+    """A citizen files a proof from their uploads (new `pages`, or those `kept` by uploads_hold), in place of an older
+    one of theirs if given; or an agent who instructs their requests files it at the counter, verified at once since
+    they saw the original."""
     if agent is not None and not access.may_add_for(agent, owner):
         raise PermissionDenied(_("Only agents instructing this citizen's requests may file their documents."))
     storage_quota_check(owner=owner, adding=pages)
-    files = [stored_file_create(owner=owner, checked=page) for page in pages]
+    files = [*kept, *(stored_file_create(owner=owner, checked=page) for page in pages)]
     source = Document.Source.COUNTER if agent else Document.Source.CITIZEN
     document = document_add(
         owner=owner, type=type, issued_on=issued_on, files=files, member=member, source=source, added_by=agent
@@ -191,6 +193,29 @@ def stored_files_delete_unused(*, files: Sequence[StoredFile]) -> None:
         if not any(holder.exists() for holder in holders):
             stored.file.delete(save=False)
             stored.delete()
+
+
+# Uploads kept for a form sent again (vault/uploads.py) that no service filed are deleted after this long.
+UPLOADS_HELD_FOR = datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def uploads_hold(*, owner: User, checked: Sequence[CheckedFile]) -> list[StoredFile]:
+    """Keep the sound uploads of a form refused for another answer, so that they need not be chosen again: stored as
+    any upload (encrypted, scanned, within the household's storage) until a service files them, or
+    stored_files_held_purge deletes them."""
+    storage_quota_check(owner=owner, adding=checked)
+    return [stored_file_create(owner=owner, checked=page) for page in checked]
+
+
+@transaction.atomic
+def stored_files_held_purge(*, now: datetime.datetime) -> int:
+    """Delete the uploads kept for a form that was never sent again (UPLOADS_HELD_FOR after their upload)."""
+    files = list(StoredFile.objects.unfiled().filter(created_at__lte=now - UPLOADS_HELD_FOR, notifications=None))
+    for stored in files:
+        stored.file.delete(save=False)
+    StoredFile.objects.filter(pk__in=[f.pk for f in files]).delete()
+    return len(files)
 
 
 @transaction.atomic

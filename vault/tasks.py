@@ -35,3 +35,11 @@ def stored_files_scan_pending_task() -> None:
     from vault.services import stored_files_pending
 
     enqueue_all(stored_file_scan_task, "stored_id", stored_files_pending(now=timezone.now()))
+
+
+@shared_task(soft_time_limit=300, time_limit=330)
+def stored_files_held_purge_task() -> None:
+    """Uploads kept for a form never sent again: deleted a day after."""
+    from vault.services import stored_files_held_purge
+
+    stored_files_held_purge(now=timezone.now())

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vault import access, services
+from vault import access, services, uploads
 from vault.forms import DocumentForm
 from vault.models import Document, StoredFile
 
@@ -27,6 +27,7 @@ PREVIEWABLE = ("application/pdf", "image/jpeg", "image/png")
 # In quarantine: try again later; deleted by the antivirus: gone.
 _UNAVAILABLE = {StoredFile.Scan.PENDING: 409, StoredFile.Scan.INFECTED: 410}
 GET_POST = require_http_methods(["GET", "POST"])
+DOCUMENT_FORM = "vault:document"  # the key of the uploads kept for the form adding a document (vault/uploads.py)
 
 
 @login_required
@@ -96,7 +97,10 @@ def document_add(request: HttpRequest) -> HttpResponse:
             raise Http404 from error
         replaced = get_object_or_404(_documents(request), public_id=public_id)
     initial = {"type": replaced.type_id, "member": replaced.member_id} if replaced else {}
-    form = DocumentForm(request.POST or None, request.FILES or None, owner=request.user, initial=initial)
+    if request.method == "GET":  # a fresh form: what an earlier one kept goes
+        uploads.uploads_release(request, form=DOCUMENT_FORM)
+    kept = uploads.uploads_held(request, form=DOCUMENT_FORM)
+    form = DocumentForm(request.POST or None, request.FILES or None, owner=request.user, initial=initial, kept=kept)
     if request.method == "POST" and form.is_valid():
         try:
             services.document_upload(
@@ -104,14 +108,18 @@ def document_add(request: HttpRequest) -> HttpResponse:
                 type=form.cleaned_data["type"],
                 issued_on=form.cleaned_data["issued_on"],
                 pages=form.checked_files,
+                kept=[] if form.checked_files else form.kept,  # new pages chosen replace those kept
                 member=form.cleaned_data["member"],
                 replaces=replaced,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error("pages" if isinstance(error, services.StorageQuotaExceeded) else None, error)
         else:
+            uploads.uploads_release(request, form=DOCUMENT_FORM)
             messages.success(request, _("The document is in your vault."))
             return redirect("vault:documents")
+    if request.method == "POST":
+        uploads.uploads_keep_for(request, form=form, key=DOCUMENT_FORM)
     return render(request, "vault/document_form.html", {"form": form, "replaced": replaced})
 
 

@@ -170,6 +170,7 @@ MATRIX: dict[str, tuple[Args, str]] = {
     "portal:space": (lambda w: [], "L22222222"),
     "portal:profile": (lambda w: [], "L22222222"),
     "portal:notifications": (lambda w: [], "L22222222"),
+    "portal:address_search": (lambda w: [], "L22222222"),
     "portal:household": (lambda w: [], "L22222222"),
     "portal:household_address": (lambda w: [], "L22244444"),
     "portal:member_add": (lambda w: [], "L22244444"),

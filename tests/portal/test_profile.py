@@ -40,7 +40,8 @@ def test_a_bad_phone_number_is_explained_in_french_and_nothing_typed_is_lost(ali
     assert alice.first_name == "Alice"
 
 
-def test_text_messages_need_a_phone_number(alice_client):
+def test_text_messages_need_a_phone_number(alice_client, settings):
+    settings.SMS_ENABLED = True
     response = alice_client.post(reverse("portal:profile"), {**PROFILE, "phone": "", "preferred_channel": "sms"})
     assert response.status_code == 200
     assert 'id="id_phone_error"' in response.content.decode()
