@@ -37,7 +37,8 @@ def _own_household(request: HttpRequest) -> Household:
 @require_http_methods(["GET"])
 def space(request: HttpRequest) -> HttpResponse:
     household = Household.objects.of(request.user).prefetch_related("members").first()
-    requests = Case.objects.visible_to_citizen(request.user).select_related("teleservice", "status")[:SPACE_REQUESTS]
+    requests = Case.objects.visible_to_citizen(request.user).select_related("teleservice", "status", "version")
+    requests = requests[:SPACE_REQUESTS]
     unread = Notification.objects.in_space_of(request.user).unread()
     appointments = Appointment.objects.for_citizen(request.user).upcoming().select_related("type", "agenda")
     context = {

@@ -49,6 +49,11 @@ class FieldDef:
         return default if value in (None, "", []) else value
 
     @property
+    def row_minimum(self) -> int:
+        """How many rows a repeatable block needs."""
+        return self.option("min_rows") or (1 if self.required else 0)
+
+    @property
     def choice_list(self) -> list[tuple[str, str]]:
         """(identifier, label) pairs from the administrators' “identifier | label” lines."""
         pairs = []
@@ -106,6 +111,21 @@ class FormDefinition:
     def shown_pages(self, answers: dict[str, Any]) -> list[int]:
         return [index for index, page in enumerate(self.pages) if page.is_shown(answers)]
 
+    def step_of(self, answers: dict[str, Any], index: int) -> tuple[int, int]:
+        """Page `index` as the citizen counts it: its rank among the pages these answers show (1 when it is hidden),
+        and how many pages they show."""
+        shown = self.shown_pages(answers)
+        return (shown.index(index) + 1 if index in shown else 1), len(shown)
+
+    def about(self, answers: dict[str, Any]) -> str:
+        """Whom the request is about: the household members chosen in its first shown member question answered
+        (empty when it asks none)."""
+        shown = self.shown_answers(answers)
+        chosen: list[dict[str, Any]] = next(
+            (shown[f.key] for f in self.fields() if f.kind == "members" and shown.get(f.key)), []
+        )
+        return members_text(chosen)
+
     def ineligibility(self, answers: dict[str, Any]) -> list[str]:
         """The explanations of every eligibility rule these answers break."""
         return [rule.message for rule in self.eligibility if Condition.from_dict(rule.condition).holds(answers)]  # type: ignore[union-attr]
@@ -129,12 +149,26 @@ class FormDefinition:
     def missing(self, answers: dict[str, Any]) -> list[FieldDef]:
         """Required fields shown but not answered."""
         shown = self.shown_answers(answers)
-        missing = []
+        return [f for f in self._shown_fields(shown) if f.required and not is_filled(shown.get(f.key))]
+
+    def short_blocks(self, answers: dict[str, Any]) -> list[FieldDef]:
+        """Repeatable blocks shown with some rows, but fewer than they need (a draft saved without its checks)."""
+        shown = self.shown_answers(answers)
+        return [
+            f
+            for f in self._shown_fields(shown)
+            if f.kind == "block" and shown.get(f.key) and len(shown[f.key]) < f.row_minimum
+        ]
+
+    def _shown_fields(self, shown: dict[str, Any]) -> Iterator[FieldDef]:
+        """The questions asked with these (shown) answers, page after page."""
         for page_index in self.shown_pages(shown):
-            for f in self.pages[page_index].fields:
-                if f.asks and f.required and f.is_shown(shown) and not is_filled(shown.get(f.key)):
-                    missing.append(f)
-        return missing
+            yield from (f for f in self.pages[page_index].fields if f.asks and f.is_shown(shown))
+
+
+def members_text(answer: list[dict[str, Any]]) -> str:
+    """The names of the household members of a member question's answer."""
+    return ", ".join(member["name"] for member in answer)
 
 
 def _field(data: dict[str, Any]) -> FieldDef:

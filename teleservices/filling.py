@@ -33,7 +33,7 @@ from stdnum.fr import siret
 from gru.sizes import file_size
 from portal.forms import DATE_HINT, AddressForm, DateInput, phone_to_e164
 from portal.models import Household, HouseholdMember, User
-from teleservices.definition import FieldDef, FormDefinition, PageDef
+from teleservices.definition import FieldDef, FormDefinition, PageDef, members_text
 from vault.files import CheckedFile, accept_hint, file_check, size_limit_attrs, types_label
 from vault.models import Document, DocumentType
 
@@ -269,6 +269,20 @@ def answered_documents(definition: FormDefinition, answers: dict[str, Any]) -> l
     ]
 
 
+def undated_uploads(definition: FormDefinition, answers: dict[str, Any]) -> list[FieldDef]:
+    """The shown file questions bound to a type of document whose new file has no issue date yet (a page saved
+    without its checks): the vault could not tell how long it is valid."""
+    shown = definition.shown_answers(answers)
+    return [
+        f
+        for f in definition.fields()
+        if f.kind == "file"
+        and f.option("document_type")
+        and isinstance(shown.get(f.key), dict)
+        and not {"document", "issued_on", "removed"} & set(shown[f.key])
+    ]
+
+
 def answer_files(answer: dict[str, Any]) -> list[dict[str, Any]]:
     """Every file of a file answer (a document of the vault may have several pages)."""
     return answer.get("pages") or [answer]
@@ -366,7 +380,7 @@ class BaseBlockFormSet(forms.BaseFormSet):
 def block_formset(
     f: FieldDef, *, data: Any, initial: list[dict[str, Any]] | None, add_row: bool = False
 ) -> BaseBlockFormSet:
-    minimum = f.option("min_rows") or (1 if f.required else 0)
+    minimum = f.row_minimum
     formset_class = forms.formset_factory(
         BlockRowForm,
         formset=BaseBlockFormSet,
@@ -389,13 +403,17 @@ def block_formset(
     return cast(BaseBlockFormSet, formset)
 
 
+def too_few_rows_message(label: str, minimum: int) -> str:
+    few = ngettext("Add at least %(num)d row to “%(label)s”.", "Add at least %(num)d rows to “%(label)s”.", minimum)
+    return few % {"num": minimum, "label": label}
+
+
 def _row_count_messages(label: str, *, minimum: int, maximum: int) -> dict[str, str]:
     """Django's messages on the number of rows speak of "forms": these name the question. Django formats them once
     more with `% {"num": …}`, hence the doubled "%"."""
-    few = ngettext("Add at least %(num)d row to “%(label)s”.", "Add at least %(num)d rows to “%(label)s”.", minimum)
     many = ngettext("Give at most %(num)d row for “%(label)s”.", "Give at most %(num)d rows for “%(label)s”.", maximum)
     return {
-        "too_few_forms": (few % {"num": minimum, "label": label}).replace("%", "%%"),
+        "too_few_forms": too_few_rows_message(label, minimum).replace("%", "%%"),
         "too_many_forms": (many % {"num": maximum, "label": label}).replace("%", "%%"),
     }
 
@@ -532,10 +550,21 @@ class PageForm(forms.Form):
             return _vault_answer(f, self.cleaned_data, previous, self.offered[f.key])
         return _answer(f, self.cleaned_data, self.household, previous=previous)
 
+    def _omitted(self, item: Item) -> bool:
+        """Whether the request carried nothing of this question (not a question left empty: a page saved by a request
+        that did not hold it), as Django's widgets tell."""
+        if item.formset is not None:
+            return f"{item.formset.prefix}-TOTAL_FORMS" not in self.data
+        return all(
+            self.fields[name].widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name))
+            for name in item.names
+        )
+
     def page_answers(self, *, partial: bool = False) -> dict[str, Any]:
         """The answers of the page's shown questions, merged into the previous ones; hidden ones removed.
 
-        With partial, only the questions that passed their checks (to keep what is right when leaving a page)."""
+        With partial, only the questions that passed their checks and were posted (to keep what is right when leaving
+        a page, or saving it unchecked: a stored answer is never replaced by nothing)."""
         if not hasattr(self, "cleaned_data"):
             self.full_clean()
         answers = dict(self.answers)
@@ -549,7 +578,7 @@ class PageForm(forms.Form):
             failed = any(name in self.errors for name in item.names) or (
                 item.formset is not None and not item.formset.rows_valid()
             )
-            if failed and partial:
+            if partial and (failed or self._omitted(item)):
                 continue
             if f.kind == "file" and f.key in self.checked_files:
                 # stored by the service, which then records the answer (with the issue date of a vault document)
@@ -715,7 +744,7 @@ def answer_text(f: FieldDef, answer: Any) -> str:
         values = answer if isinstance(answer, list) else [answer]
         return ", ".join(labels.get(v) or v for v in values)
     if f.kind == "members":
-        return ", ".join(m["name"] for m in answer)
+        return members_text(answer)
     if f.kind == "file":
         return _file_text(answer)
     if f.kind == "phone":

@@ -402,6 +402,16 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def drafts(self) -> CaseQuerySet:
         return self.filter(submitted_at__isnull=True)
 
+    def resumable(self, user: User, teleservice: Teleservice) -> CaseQuerySet:
+        """The citizen's own drafts of this téléservice for the household they are in now, the latest first: offered
+        to resume before starting another."""
+        if not user.is_authenticated:
+            return self.none()
+        current = HouseholdMember.objects.household_id_of(user)
+        same_household = Q(household=models.F("current")) | Q(household__isnull=True, current__isnull=True)
+        drafts = self.visible_to_citizen(user).drafts().filter(teleservice=teleservice)
+        return drafts.alias(current=current).filter(same_household).order_by("-updated_at")
+
     def of_citizen(self, citizen: User) -> CaseQuerySet:
         """The requests of the citizen or of the citizen's household."""
         return self.filter(Q(user=citizen) | Q(household=HouseholdMember.objects.household_id_of(citizen)))
@@ -582,6 +592,16 @@ class Case(models.Model):
     @property
     def form(self) -> FormDefinition:
         return self.version.form
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """Where a draft stands: the step it resumes at, among how many its answers show."""
+        return self.form.step_of(self.data, self.page)
+
+    @property
+    def about(self) -> str:
+        """The household members the request is about, if it asks (empty otherwise)."""
+        return self.form.about(self.data)
 
     @property
     def citizen_status(self) -> str:

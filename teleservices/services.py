@@ -25,7 +25,15 @@ from letters.services import letter_create, letter_send, letters_to_send_stale
 from portal.models import Household, User
 from teleservices import tasks
 from teleservices.definition import FieldDef, FormDefinition, definition_errors, definition_from_rows
-from teleservices.filling import answer_files, document_about, file_answer, prefill_answers, vault_member
+from teleservices.filling import (
+    answer_files,
+    document_about,
+    file_answer,
+    prefill_answers,
+    too_few_rows_message,
+    undated_uploads,
+    vault_member,
+)
 from teleservices.letters_context import letter_context
 from teleservices.models import Case, CaseEvent, CounterConsent, FormVersion, Message, Teleservice
 from vault.files import CheckedFile
@@ -128,9 +136,11 @@ def _draft_create(
 
 
 @transaction.atomic
-def case_page_save(*, case: Case, answers: dict[str, Any], files: dict[str, CheckedFile], page: int) -> Case:
-    """Keep a page's answers (and its uploads) in the draft, which then resumes at `page`; StorageQuotaExceeded
-    (vault.services) when the uploads do not fit in the applicant's household's storage."""
+def case_page_save(
+    *, case: Case, answers: dict[str, Any], files: dict[str, CheckedFile], page: int | None = None
+) -> Case:
+    """Keep a page's answers (and its uploads) in the draft, which then resumes at `page` (None: where it did);
+    StorageQuotaExceeded (vault.services) when the uploads do not fit in the applicant's household's storage."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_draft:
         raise ValidationError(_("This request has already been submitted."))
@@ -149,7 +159,7 @@ def case_page_save(*, case: Case, answers: dict[str, Any], files: dict[str, Chec
         ids = [page["id"] for answer in chosen for page in answer_files(answer)]
         case.files.add(*StoredFile.objects.filter(owner_id=case.user_id, public_id__in=ids))
     case.data = answers
-    case.page = page
+    case.page = case.page if page is None else page
     case.draft_expires_at = _draft_expiry(case.teleservice)
     case.draft_reminded_at = None
     case.save(update_fields=["data", "page", "draft_expires_at", "draft_reminded_at", "updated_at"])
@@ -172,6 +182,11 @@ def case_problems(*, case: Case) -> list[str]:
     form = case.form
     problems = form.ineligibility(case.data)
     problems += [_("“%(label)s” is not answered.") % {"label": f.label} for f in form.missing(case.data)]
+    problems += [too_few_rows_message(f.label, f.row_minimum) for f in form.short_blocks(case.data)]
+    problems += [
+        _("Give the issue date of the document sent for “%(label)s”.") % {"label": f.label}
+        for f in undated_uploads(form, case.data)
+    ]
     return problems
 
 

@@ -89,18 +89,26 @@ def _start_asked(request: HttpRequest, slug: str) -> bool:
 
 @GET_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """The téléservice's page; "Start" makes a draft, unless the citizen has one already: then the page offers to
+    resume it, and a new one is made only when asked for (`action=new`)."""
     teleservice = get_object_or_404(Teleservice.objects.published().select_related("department"), slug=slug)
+    draft = Case.objects.resumable(request.user, teleservice).select_related("version").first()
     if _start_asked(request, slug):
         if not request.user.is_authenticated:
             request.session[START_AFTER_LOGIN_KEY] = slug
             return redirect(f"{reverse('account_login')}?next={request.path}")
-        try:
-            case = services.case_start(user=request.user, teleservice=teleservice)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(error.messages if isinstance(error, ValidationError) else error.args))
-            return redirect(teleservice)
-        return redirect(case)
-    return render(request, "teleservices/start.html", {"teleservice": teleservice})
+        if draft is None or request.POST.get("action") == "new":
+            return _start_draft(request, teleservice)
+    return render(request, "teleservices/start.html", {"teleservice": teleservice, "draft": draft})
+
+
+def _start_draft(request: HttpRequest, teleservice: Teleservice) -> HttpResponse:
+    try:
+        case = services.case_start(user=request.user, teleservice=teleservice)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(error.messages if isinstance(error, ValidationError) else error.args))
+        return redirect(teleservice)
+    return redirect(case)
 
 
 def _draft(request: HttpRequest, public_id: str) -> Case:
@@ -184,16 +192,11 @@ def _fill_save(request: HttpRequest, case: Case, form: PageForm, index: int, des
     if request.htmx and action == "refresh":
         answers = form.page_answers(partial=True)
         return render(request, "teleservices/_live.html", _live_context(case, form, index, answers))
+    if action == "autosave":  # as the citizen types (static/js/autosave.js): what is right so far, never a file
+        case = services.case_page_save(case=case, answers=form.page_answers(partial=True), files={})
+        return render(request, "teleservices/_autosaved.html", {"case": case})
     if action != "continue":
-        answers, files = form.page_answers(partial=True), form.sound_files
-        if action.startswith("add:"):
-            if not form.rows_valid(action[4:]):  # a row to correct first: shown again as typed, with its errors
-                return _fill_render(request, case, form, index, desk)
-            case = services.case_page_save(case=case, answers=answers, files=files, page=index)
-            return redirect(f"{desk.page_url(case, index)}?ajouter={action[4:]}#{action[4:]}")
-        previous = _next_page(definition, answers, index, -1)
-        case = services.case_page_save(case=case, answers=answers, files=files, page=previous or 0)
-        return redirect(desk.resume_url(case))
+        return _fill_leave(request, case, form, index, desk, action)
     if not form.is_valid():
         if form.sound_files:  # keep what was uploaded right, whatever else is wrong
             answers = form.page_answers(partial=True)
@@ -213,6 +216,24 @@ def _fill_save(request: HttpRequest, case: Case, form: PageForm, index: int, des
     return redirect(desk.resume_url(case))
 
 
+def _fill_leave(request: HttpRequest, case: Case, form: PageForm, index: int, desk: Desk, action: str) -> HttpResponse:
+    """Leaving the page another way than "Continue" ("Back", "Add a row", "Finish later"): what is right is kept,
+    unchecked, with the files that passed their checks."""
+    answers, files = form.page_answers(partial=True), form.sound_files
+    if action.startswith("add:"):
+        if not form.rows_valid(action[4:]):  # a row to correct first: shown again as typed, with its errors
+            return _fill_render(request, case, form, index, desk)
+        case = services.case_page_save(case=case, answers=answers, files=files, page=index)
+        return redirect(f"{desk.page_url(case, index)}?ajouter={action[4:]}#{action[4:]}")
+    if action == "later":
+        services.case_page_save(case=case, answers=answers, files=files, page=index)
+        messages.success(request, _("Your draft is saved: you can finish it later, from this page."))
+        return redirect(desk.later_view)
+    previous = _next_page(case.form, answers, index, -1)
+    case = services.case_page_save(case=case, answers=answers, files=files, page=previous or 0)
+    return redirect(desk.resume_url(case))
+
+
 def _live_context(case: Case, form: PageForm, index: int, answers: dict[str, Any]) -> dict[str, Any]:
     """What changes as the citizen answers: the questions hidden, the eligibility verdict (first page only)."""
     form.mark_shown(answers)
@@ -227,7 +248,7 @@ def _live_context(case: Case, form: PageForm, index: int, answers: dict[str, Any
 
 def _fill_render(request: HttpRequest, case: Case, form: PageForm, index: int, desk: Desk) -> HttpResponse:
     definition = case.form
-    shown = definition.shown_pages(case.data)
+    step, steps = definition.step_of(case.data, index)
     answers = form.page_answers(partial=True) if form.is_bound else case.data
     context = {
         "case": case,
@@ -235,8 +256,8 @@ def _fill_render(request: HttpRequest, case: Case, form: PageForm, index: int, d
         "form": form,
         "page": definition.pages[index],
         "index": index,
-        "step": shown.index(index) + 1 if index in shown else 1,
-        "steps": len(shown),
+        "step": step,
+        "steps": steps,
         **_live_context(case, form, index, answers),
     }
     return render(request, "teleservices/fill.html", context)
@@ -262,12 +283,15 @@ def review_page(request: HttpRequest, case: Case, *, desk: Desk) -> HttpResponse
 
 
 @login_required
-@require_POST
+@GET_POST
 def draft_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A page that asks first (with or without JavaScript), then the draft deleted."""
     case = _draft(request, public_id)
-    services.case_draft_delete(case=case)
-    messages.success(request, _("The draft has been deleted."))
-    return redirect("teleservices:my_requests")
+    if request.method == "POST":
+        services.case_draft_delete(case=case)
+        messages.success(request, _("The draft has been deleted."))
+        return redirect("teleservices:my_requests")
+    return render(request, "teleservices/draft_delete.html", {"case": case})
 
 
 def _visible_case(request: HttpRequest, reference: str) -> Case:
@@ -290,7 +314,8 @@ def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
 def my_requests(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.visible_to_citizen(request.user).select_related("teleservice", "status")
     submitted = Paginator(cases.submitted(), REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"drafts": cases.drafts().order_by("draft_expires_at"), "submitted": submitted}
+    drafts = cases.drafts().select_related("version").order_by("draft_expires_at")
+    context = {"drafts": drafts, "submitted": submitted}
     return render(request, "teleservices/my_requests.html", context)
 
 

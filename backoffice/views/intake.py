@@ -58,7 +58,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         "found": found,
         "form": form,
         "drafts": Case.objects.filed_by_agent(request.user)
-        .select_related("teleservice", "user")
+        .select_related("teleservice", "user", "version")
         .order_by("-created_at"),
     }
     return render(request, "backoffice/intake.html", context)

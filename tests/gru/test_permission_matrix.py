@@ -183,7 +183,7 @@ MATRIX: dict[str, tuple[Args, str]] = {
     "portal:invitation_accept": (lambda w: ["nope"], "L44444444"),
     "teleservices:fill": (lambda w: [w["draft"].public_id, 1], "L24444444"),
     "teleservices:review": (lambda w: [w["draft"].public_id], "L24444444"),
-    "teleservices:draft_delete": (lambda w: [w["draft"].public_id], "LR4444444"),
+    "teleservices:draft_delete": (lambda w: [w["draft"].public_id], "L24444444"),
     "teleservices:my_requests": (lambda w: [], "L22222222"),
     "teleservices:case": (_case, "L22444444"),
     "teleservices:confirmation": (_case, "L22444444"),

@@ -234,7 +234,14 @@ def test_answers_of_hidden_questions_are_dropped_at_submission(alice_client, ali
     page3 = reverse("teleservices:fill", args=[case.public_id, 3])
     alice_client.post(page3, {"action": "continue", "ecole": "port", "allergies": "no", "allergies_detail": "Arachide"})
     case.refresh_from_db()
-    case.data["justificatif_domicile"] = {"id": "x", "name": "a.pdf", "size": 1, "type": "application/pdf"}
+    # a document of the vault (a new file would need its issue date)
+    case.data["justificatif_domicile"] = {
+        "id": "x",
+        "name": "a.pdf",
+        "size": 1,
+        "type": "application/pdf",
+        "document": "x",
+    }
     case.save()
     case = services.case_submit(case=case)
     assert "allergies_detail" not in case.data and case.data["allergies"] is False

@@ -85,7 +85,7 @@ def test_a_household_member_sees_the_households_submitted_requests_but_not_its_d
 
 def test_wrong_methods_are_refused(alice_client, alice_case, alice_draft):
     assert alice_client.put(reverse("teleservices:case", args=[alice_case.reference])).status_code == 405
-    assert alice_client.get(reverse("teleservices:draft_delete", args=[alice_draft.public_id])).status_code == 405
+    assert alice_client.put(reverse("teleservices:draft_delete", args=[alice_draft.public_id])).status_code == 405
     assert alice_client.post(reverse("teleservices:my_requests")).status_code == 405
     assert alice_client.post(reverse("teleservices:catalogue")).status_code == 405
 
