@@ -17,6 +17,15 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search a procedure"), max_length=100, required=False)
 
 
+class CertificationForm(forms.Form):
+    """The box the applicant ticks before sending, when the téléservice asks them to certify their answers."""
+
+    certified = forms.BooleanField(
+        label=_("I certify that the information given is accurate."),
+        error_messages={"required": _("Tick the box certifying that your information is accurate to send it.")},
+    )
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Your message"), max_length=5000, widget=forms.Textarea({"rows": 5}))
     attachments = MultipleFileField(
