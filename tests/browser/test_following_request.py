@@ -5,6 +5,7 @@ page."""
 import pytest
 from playwright.sync_api import expect
 
+from letters.models import Kind, LetterTemplate
 from teleservices import services
 from tests.browser.conftest import assert_accessible, sign_in, tab_to
 
@@ -74,6 +75,9 @@ def test_the_review_refuses_to_send_without_the_certification_and_keeps_the_requ
 
 
 def test_see_the_letter_opens_that_letter(phone, alice, teleservices):
+    LetterTemplate.objects.create(  # the data migration's récépissé does not survive the flush of these tests
+        name="Récépissé", slug="recepisse", kind=Kind.ACKNOWLEDGEMENT, subject="Récépissé", body="Bien reçue."
+    )
     case = services.case_submit(case=_report(alice, teleservices))  # committed: the récépissé is rendered and sent
     receipt = case.letters.get()
     page = phone
