@@ -70,7 +70,7 @@ def case_transition(*, case: Case, transition: Transition, actor: User | None, c
     if transition.asks_completion:
         case_notify(case=case, event="case_information_requested", comment=comment)
     elif transition.notifies_citizen:
-        case_notify(case=case, event="case_status_changed", status=transition.target.citizen_label, comment=comment)
+        case_notify(case=case, event="case_status_changed", status=case.citizen_status, comment=comment)
     if transition.letter_template is not None:
         case_letter_create(case=case, template=transition.letter_template, author=actor, send=True)
     if transition.target.is_terminal:

@@ -452,6 +452,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teleservices.tasks.case_letters_send_stale_task",
         "schedule": crontab(minute="7-59/10"),
     },
+    "make-answers-copies-whose-task-was-lost": {
+        "task": "teleservices.tasks.case_answers_copies_stale_task",
+        "schedule": crontab(minute="9-59/10"),
+    },
     "run-exports-whose-task-was-lost": {
         "task": "backoffice.tasks.exports_run_stale_task",
         "schedule": crontab(minute="3-59/10"),

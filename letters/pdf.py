@@ -134,9 +134,14 @@ def letter_html(document: LetterDocument) -> str:
 
 def letter_pdf(document: LetterDocument) -> bytes:
     """The letter as PDF/UA-1: tagged, in French, titled, with its fonts embedded."""
-    html = HTML(string=letter_html(document), base_url=BASE_URL, url_fetcher=LetterFetcher(document.organisation))
+    return html_pdf(letter_html(document), organisation=document.organisation)
+
+
+def html_pdf(html: str, *, organisation: Organisation) -> bytes:
+    """A page of ours as PDF/UA-1, fetching only what a letter may (LetterFetcher): a letter, a copy of answers."""
+    page = HTML(string=html, base_url=BASE_URL, url_fetcher=LetterFetcher(organisation))
     try:
-        return html.write_pdf(pdf_variant="pdf/ua-1")
+        return page.write_pdf(pdf_variant="pdf/ua-1")
     except FatalURLFetchingError as error:  # a BaseException: it would go through `except Exception`
         raise LetterRenderingError(str(error)) from error
 

@@ -130,6 +130,7 @@ class TeleserviceAdmin(SortableAdminBase, SimpleHistoryAdmin):
             _("Opening and deadlines"),
             {"fields": ["opens_at", "closes_at", "processing_days", "draft_lifetime_days", "retention_months"]},
         ),
+        (_("Start page and sending"), {"fields": ["estimated_minutes", "asks_certification"]}),
         (_("Instruction"), {"fields": ["workflow", "silence", "silence_transition"]}),
         (_("Publication"), {"fields": ["is_published", "publication"]}),
     ]

@@ -108,6 +108,11 @@ class FormDefinition:
         for page in self.pages:
             yield from (f for f in page.fields if f.asks)
 
+    def step_range(self) -> tuple[int, int]:
+        """The fewest and the most pages a citizen goes through: pages shown only on some answers may be skipped."""
+        always = sum(1 for page in self.pages if not page.condition)
+        return max(always, 1), max(len(self.pages), 1)
+
     def shown_pages(self, answers: dict[str, Any]) -> list[int]:
         return [index for index, page in enumerate(self.pages) if page.is_shown(answers)]
 

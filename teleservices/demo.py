@@ -98,6 +98,7 @@ TELESERVICES: list[dict[str, Any]] = [
         "category": "famille",
         "department": "enfance",
         "processing_days": 15,
+        "estimated_minutes": 10,
         "rules": [
             (
                 "domicile = non",
@@ -144,7 +145,7 @@ TELESERVICES: list[dict[str, Any]] = [
             f(
                 "file",
                 "justificatif_domicile",
-                "Justificatif de domicile de moins de trois mois",
+                "Justificatif de domicile",
                 file_types=["pdf", "jpeg", "png"],
                 max_size_mb=5,
                 document_type="justificatif-domicile",

@@ -33,6 +33,7 @@ from stdnum.fr import siret
 from gru.sizes import file_size
 from portal.forms import DATE_HINT, AddressForm, DateInput, phone_to_e164
 from portal.models import Household, HouseholdMember, User
+from teleservices.conditions import TRUE_WORDS, Condition
 from teleservices.definition import FieldDef, FormDefinition, PageDef, members_text
 from vault.files import CheckedFile, accept_hint, file_check, size_limit_attrs, types_label
 from vault.models import Document, DocumentType
@@ -281,6 +282,50 @@ def undated_uploads(definition: FormDefinition, answers: dict[str, Any]) -> list
         and isinstance(shown.get(f.key), dict)
         and not {"document", "issued_on", "removed"} & set(shown[f.key])
     ]
+
+
+@dataclass(frozen=True)
+class DocumentToPrepare:
+    """A document a file question asks for, as the start page announces it."""
+
+    label: str
+    need: str  # required, optional, or only in some cases
+    validity: str  # how recent it must be, from its type of document ("" when it may be of any date)
+
+
+def documents_to_prepare(definition: FormDefinition) -> list[DocumentToPrepare]:
+    """Every document the form may ask for, in order: required, optional or depending on the answers (the question
+    or its page shown only on some), with the validity rule of the type of document it is bound to."""
+    questions = {f.key: f for f in definition.fields()}
+    slugs = {f.option("document_type") for f in questions.values() if f.kind == "file" and f.option("document_type")}
+    types = DocumentType.objects.in_bulk(slugs, field_name="slug") if slugs else {}
+    documents = []
+    for page in definition.pages:
+        for f in page.fields:
+            if f.kind != "file":
+                continue
+            conditions = [c for c in (Condition.from_dict(page.condition), f.shown_if) if c is not None]
+            if not f.required:
+                need = _("optional")
+            elif conditions:
+                need = _condition_words(conditions, questions)
+            else:
+                need = _("required")
+            document_type = types.get(f.option("document_type"))
+            validity = document_type.validity_hint if document_type else ""
+            documents.append(DocumentToPrepare(label=f.label, need=need, validity=validity))
+    return documents
+
+
+def _condition_words(conditions: list[Condition], questions: dict[str, FieldDef]) -> str:
+    """When a conditional document is asked, in the citizen's words: "if you answer “X” to “Question”" for a single
+    choice, else "depending on your situation"."""
+    rule = conditions[0].rules[0] if len(conditions) == 1 and len(conditions[0].rules) == 1 else None
+    question = questions.get(rule.field) if rule is not None and rule.op == "eq" else None
+    if rule is None or question is None or question.kind not in ("choice", "boolean"):
+        return _("depending on your situation")
+    answer = answer_text(question, rule.value in TRUE_WORDS if question.kind == "boolean" else rule.value)
+    return _("if you answer “%(answer)s” to “%(question)s”") % {"answer": answer, "question": question.label}
 
 
 def answer_files(answer: dict[str, Any]) -> list[dict[str, Any]]:

@@ -18,6 +18,15 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search a procedure or an appointment"), max_length=100, required=False)
 
 
+class CertificationForm(forms.Form):
+    """The box the applicant ticks before sending, when the téléservice asks them to certify their answers."""
+
+    certified = forms.BooleanField(
+        label=_("I certify that the information given is accurate."),
+        error_messages={"required": _("Tick the box certifying that your information is accurate to send it.")},
+    )
+
+
 class MessageForm(KeptFilesForm):
     """A message of the thread of a request, with attachments refused in the browser past their size (gru.js) and
     kept when the message itself is refused (vault/uploads.py)."""

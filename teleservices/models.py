@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from gru.workdays import add_working_days, working_days_between
 from portal.models import HouseholdMember
+from teleservices.stages import stage_of
 from vault.files import FileType
 
 if TYPE_CHECKING:
@@ -147,6 +148,17 @@ class Teleservice(models.Model):
         related_name="+",
         verbose_name=_("action applied automatically"),
         help_text=_("An action of the workflow, applied when the deadline passes (silence vaut accord ou rejet)."),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("time to fill in (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Shown on the start page as an estimate (“About 10 minutes”); empty: not shown."),
+    )
+    asks_certification = models.BooleanField(
+        _("ask the citizen to certify their answers"),
+        default=False,
+        help_text=_("A required box “I certify that the information is accurate” before sending."),
     )
     draft_lifetime_days = models.PositiveSmallIntegerField(_("draft lifetime (days)"), default=30)
     retention_months = models.PositiveSmallIntegerField(_("retention (months)"), default=24)
@@ -436,6 +448,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def search(self, text: str) -> CaseQuerySet:
         return self.filter(search_vector=SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch"))
 
+    def answers_copy_missing(self, *, submitted_before: datetime.datetime, since: datetime.datetime) -> CaseQuerySet:
+        """Requests submitted between `since` and `submitted_before` still without their copy of the answers."""
+        return self.filter(submitted_at__gte=since, submitted_at__lt=submitted_before, answers_copy__isnull=True)
+
 
 class Case(models.Model):
     """A citizen's request: a draft until submitted, then a case with a reference that agents instruct.
@@ -512,6 +528,16 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    certified_at = models.DateTimeField(_("answers certified accurate on"), null=True, blank=True, editable=False)
+    answers_copy = models.ForeignKey(
+        "vault.StoredFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("copy of the answers (PDF)"),
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     paused_days_left = models.SmallIntegerField(null=True, blank=True, editable=False)
     resume_status = models.ForeignKey(
@@ -605,7 +631,12 @@ class Case(models.Model):
 
     @property
     def citizen_status(self) -> str:
-        return self.status.citizen_label if self.status else str(_("Draft"))
+        return str(stage_of(self.status).label) if self.status else str(_("Draft"))
+
+    @property
+    def asks_certification(self) -> bool:
+        """Whether the applicant certifies the answers before sending (not an agent filing it for them)."""
+        return self.teleservice.asks_certification and self.filed_by_id is None
 
     @property
     def applicant_name(self) -> str:
@@ -663,6 +694,7 @@ class CaseEvent(models.Model):
     status = models.ForeignKey("backoffice.Status", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     comment = models.TextField(blank=True)
     detail = models.CharField(max_length=300, blank=True)
+    letter = models.ForeignKey("letters.Letter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -671,6 +703,10 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} — {self.get_kind_display()}"
+
+    @property
+    def citizen_status(self) -> str:
+        return str(stage_of(self.status).label) if self.status else ""
 
 
 class Message(models.Model):

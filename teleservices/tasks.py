@@ -35,3 +35,18 @@ def case_letters_send_stale_task() -> None:
     from teleservices.services import case_letters_send_stale
 
     case_letters_send_stale(now=timezone.now())
+
+
+@shared_task(soft_time_limit=120, time_limit=150)  # WeasyPrint
+def case_answers_copy_task(case_id: int) -> None:
+    from teleservices.services import case_answers_copy_make
+
+    case_answers_copy_make(case_id=case_id)
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
+def case_answers_copies_stale_task() -> None:
+    """Copies of answers whose task was lost (the broker was down, a worker died): queued again."""
+    from teleservices.services import case_answers_copies_stale
+
+    case_answers_copies_stale(now=timezone.now())

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.models import Household
 from teleservices import services
 from teleservices.definition import FormDefinition, PageDef
-from teleservices.filling import PageForm, summary
-from teleservices.forms import DocumentShareForm, MessageForm, SearchForm
+from teleservices.filling import PageForm, documents_to_prepare, summary
+from teleservices.forms import CertificationForm, DocumentShareForm, MessageForm, SearchForm
 from teleservices.models import Case, CaseEvent, Category, Teleservice
 from teleservices.search import search
 from vault import uploads
@@ -99,7 +99,9 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         if draft is None or request.POST.get("action") == "new":
             return _start_draft(request, teleservice)
-    return render(request, "teleservices/start.html", {"teleservice": teleservice, "draft": draft})
+    return render(
+        request, "teleservices/start.html", {"teleservice": teleservice, "draft": draft, **_start_facts(teleservice)}
+    )
 
 
 def _start_draft(request: HttpRequest, teleservice: Teleservice) -> HttpResponse:
@@ -109,6 +111,13 @@ def _start_draft(request: HttpRequest, teleservice: Teleservice) -> HttpResponse
         messages.error(request, " ".join(error.messages if isinstance(error, ValidationError) else error.args))
         return redirect(teleservice)
     return redirect(case)
+
+
+def _start_facts(teleservice: Teleservice) -> dict[str, Any]:
+    """What the start page tells before starting, from the published form: its steps and the documents to prepare."""
+    definition = teleservice.current_version.form  # type: ignore[union-attr]  # published: it has a version
+    fewest, most = definition.step_range()
+    return {"documents": documents_to_prepare(definition), "fewest_steps": fewest, "most_steps": most}
 
 
 def _draft(request: HttpRequest, public_id: str) -> Case:
@@ -266,7 +275,7 @@ def _fill_render(request: HttpRequest, case: Case, form: PageForm, index: int, d
 @login_required
 @GET_POST
 def review(request: HttpRequest, public_id: str) -> HttpResponse:
-    cases = Case.objects.visible_to_citizen(request.user).select_related("version")
+    cases = Case.objects.visible_to_citizen(request.user).select_related("version", "teleservice")
     return review_page(request, get_object_or_404(cases, public_id=public_id), desk=CITIZEN_DESK)
 
 
@@ -275,10 +284,18 @@ def review_page(request: HttpRequest, case: Case, *, desk: Desk) -> HttpResponse
     if not case.is_draft:  # submitted already: a double click, a second tab or a retried POST lands here
         return redirect(desk.done_view, case.reference)
     problems = services.case_problems(case=case)
-    if request.method == "POST" and not problems:
-        case = services.case_submit(case=case)
+    posted = request.POST if request.method == "POST" else None  # a box not ticked posts nothing: still bound
+    certification = CertificationForm(posted) if case.asks_certification else None
+    if request.method == "POST" and not problems and (certification is None or certification.is_valid()):
+        case = services.case_submit(case=case, certified=certification is not None)
         return redirect(desk.done_view, case.reference)
-    context = {"case": case, "desk": desk, "pages": summary(case.form, case.data), "problems": problems}
+    context = {
+        "case": case,
+        "desk": desk,
+        "pages": summary(case.form, case.data),
+        "problems": problems,
+        "certification": certification,
+    }
     return render(request, "teleservices/review.html", context)
 
 
@@ -298,7 +315,7 @@ def _visible_case(request: HttpRequest, reference: str) -> Case:
     cases = (
         Case.objects.visible_to_citizen(request.user)
         .submitted()
-        .select_related("teleservice__department", "version", "status")
+        .select_related("teleservice__department", "version", "status", "answers_copy")
     )
     return get_object_or_404(cases, reference=reference)
 
@@ -337,7 +354,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("teleservices:case", case.reference)
     if request.method == "POST":
         uploads.uploads_keep_for(request, form=form, key=key)
-    events = case.events.filter(kind__in=CaseEvent.CITIZEN_KINDS).select_related("status")
+    events = case.events.filter(kind__in=CaseEvent.CITIZEN_KINDS).select_related("status", "letter__pdf")
     context = {
         "case": case,
         "form": form,

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from portal.models import HouseholdMember
@@ -175,6 +176,20 @@ class DocumentType(models.Model):
 
     def valid_until(self, issued_on: datetime.date) -> datetime.date | None:
         return valid_until(self.validity, issued_on=issued_on, months=self.validity_months)
+
+    @property
+    def validity_hint(self) -> str:
+        """How recent a document of this type must be, as citizens are told before they start ("" when unlimited)."""
+        if self.validity == self.Validity.MONTHS and self.validity_months:
+            count = self.validity_months
+            return ngettext("issued less than %(count)s month ago", "issued less than %(count)s months ago", count) % {
+                "count": count
+            }
+        hints: dict[str, Any] = {
+            self.Validity.CALENDAR_YEAR: _("issued this calendar year"),
+            self.Validity.SCHOOL_YEAR: _("issued this school year"),
+        }
+        return str(hints.get(self.validity, ""))
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):

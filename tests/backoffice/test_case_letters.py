@@ -75,7 +75,8 @@ def test_a_letter_sent_by_a_workflow_action_is_on_the_citizens_timeline(
     letter = birth_case.letters.get(template=information)
     page = alice_client.get(reverse("teleservices:case", args=[birth_case.reference])).content.decode()
     timeline = re.search(r'<ol class="timeline">.*?</ol>', page, re.S).group(0)
-    assert f"Courrier : « {letter.subject} »" in html.unescape(timeline) and reverse("letters:mine") in timeline
+    assert f"Courrier : « {letter.subject} »" in html.unescape(timeline)
+    assert letter.pdf.get_absolute_url() in timeline and reverse("letters:mine") not in timeline  # that letter
 
 
 def test_bob_writes_changes_and_sends_a_letter_that_alice_then_reads(

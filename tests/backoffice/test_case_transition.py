@@ -22,7 +22,7 @@ def test_an_agent_takes_a_case_in_charge_and_the_citizen_is_told(birth_case, bob
     assert (
         mail.outbox[-1].subject == f"Votre demande « {case.teleservice.title} » ({case.reference}) a un nouveau statut"
     )
-    assert "En cours de traitement" in mail.outbox[-1].body
+    assert "En cours d'instruction" in mail.outbox[-1].body
 
 
 def test_an_action_from_another_status_is_refused(birth_case, bob):

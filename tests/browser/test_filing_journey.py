@@ -95,7 +95,7 @@ def test_alice_files_a_school_registration_with_the_keyboard_only(page, alice, t
     expect(page.locator(".reference")).to_have_text(case.reference)
     assert case.data["allergies_detail"] == "Arachide"
     assert case.data["justificatif_domicile"]["document"] == str(proof.public_id)
-    assert set(case.files.all()) == set(proof.files.all())
+    assert set(case.files.all()) == {*proof.files.all(), case.answers_copy}  # and the copy of the answers
 
     _enter_on(page, f"a[href='/espace/demandes/{case.reference}/']")
     page.wait_for_url(f"**/espace/demandes/{case.reference}/")

@@ -218,7 +218,7 @@ def test_the_review_shows_the_answers_and_submission_gives_a_reference(
     receipt = case.letters.get()  # the récépissé de dépôt, a PDF letter in the citizen's space
     assert receipt.status == Letter.Status.SENT and receipt.kind == "acknowledgement"
     assert receipt.pdf.read().startswith(b"%PDF") and case.reference in receipt.subject
-    assert case.files.count() == 1
+    assert case.files.count() == 2 and case.answers_copy in case.files.all()  # the proof of address, the copy
     assert [m.subject for m in mail.outbox] == [
         f"Votre demande « {case.teleservice.title} » ({case.reference}) a bien été reçue"
     ]

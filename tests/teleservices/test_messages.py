@@ -61,7 +61,7 @@ def test_an_agents_message_and_a_status_change_are_emailed_to_the_citizen(
         f"Votre demande « {case.teleservice.title} » ({case.reference}) a un nouveau statut",
     ]
     assert "Merci, nous intervenons." not in mail.outbox[0].body  # read in the space, not in a mailbox
-    assert "En cours de traitement" in mail.outbox[1].body
+    assert "En cours d'instruction" in mail.outbox[1].body
     assert case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED, status__key="en_cours").exists()
 
 
