@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -25,7 +26,14 @@ from letters.services import letter_create, letter_send, letters_to_send_stale
 from portal.models import Household, User
 from teleservices import tasks
 from teleservices.definition import FieldDef, FormDefinition, definition_errors, definition_from_rows
-from teleservices.filling import answer_files, document_about, file_answer, prefill_answers, vault_member
+from teleservices.filling import (
+    answer_files,
+    document_about,
+    file_answer,
+    prefill_answers,
+    proof_expired,
+    vault_member,
+)
 from teleservices.letters_context import letter_context
 from teleservices.models import Case, CaseEvent, CounterConsent, FormVersion, Message, Teleservice
 from vault.files import CheckedFile
@@ -172,7 +180,40 @@ def case_problems(*, case: Case) -> list[str]:
     form = case.form
     problems = form.ineligibility(case.data)
     problems += [_("“%(label)s” is not answered.") % {"label": f.label} for f in form.missing(case.data)]
+    problems += [
+        _("“%(label)s”: %(problem)s") % {"label": f.label, "problem": proof_expired(until)}
+        for f, until in _proofs_expired(case)
+    ]
     return problems
+
+
+def _proofs_expired(case: Case) -> list[tuple[FieldDef, datetime.date]]:
+    """The proofs given for questions bound to a type of document that are no longer valid today (they were when
+    their page was accepted), with the last day they were: a document of the vault by its own validity, a new file
+    by its type's rule."""
+    answers = case.form.shown_answers(case.data)
+    bound = [
+        (f, answers[f.key])
+        for f in case.form.fields()
+        if f.kind == "file" and f.option("document_type") and answers.get(f.key)
+    ]
+    if not bound:
+        return []
+    chosen = [answer["document"] for _f, answer in bound if answer.get("document")]
+    documents = Document.objects.filter(owner_id=case.user_id).in_bulk(chosen, field_name="public_id")
+    types = DocumentType.objects.in_bulk({f.option("document_type") for f, _a in bound}, field_name="slug")
+    today, expired = timezone.localdate(), []
+    for f, answer in bound:
+        if answer.get("document"):
+            document = documents.get(uuid.UUID(answer["document"]))
+            until = document.valid_until if document is not None else None
+        elif answer.get("issued_on") and f.option("document_type") in types:
+            until = types[f.option("document_type")].valid_until(datetime.date.fromisoformat(answer["issued_on"]))
+        else:
+            until = None
+        if until is not None and until < today:
+            expired.append((f, until))
+    return expired
 
 
 def _new_reference(year: int) -> str:
