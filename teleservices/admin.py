@@ -195,7 +195,10 @@ class FieldAdmin(SortableAdminBase, admin.ModelAdmin):
             },
         ),
         (_("Text"), {"fields": ["max_length", "pattern", "pattern_message"], "classes": ["collapse"]}),
-        (_("Numbers and dates"), {"fields": ["min_value", "max_value", "date_bounds", "after", "notice_days"], "classes": ["collapse"]}),
+        (
+            _("Numbers and dates"),
+            {"fields": ["min_value", "max_value", "date_bounds", "after", "notice_days"], "classes": ["collapse"]},
+        ),
         (
             _("Choices"),
             {"fields": ["choices", "choice_display", "min_choices", "max_choices"], "classes": ["collapse"]},

@@ -19,9 +19,9 @@ DISPLAY_KINDS = {"title", "info"}
 CHOICE_KINDS = {"choice", "multiple"}
 # Options a frozen field keeps (the others stay empty for its type).
 OPTION_NAMES = (
-    "max_length pattern pattern_message min_value max_value date_bounds after notice_days choices choice_display min_choices max_choices "
-    "file_types max_size_mb document_type document_member member_filter multiple_members min_rows max_rows prefill "
-    "prefill_locked"
+    "max_length pattern pattern_message min_value max_value date_bounds after notice_days choices choice_display "
+    "min_choices max_choices file_types max_size_mb document_type document_member member_filter multiple_members "
+    "min_rows max_rows prefill prefill_locked"
 ).split()
 
 

@@ -631,9 +631,7 @@ def _identifier(validate: Any, value: str, message: str) -> str:
         raise forms.ValidationError(message) from None
 
 
-def _check_date_bounds(
-    f: FieldDef, value: datetime.date, answers: dict[str, Any], labels: dict[str, str]
-) -> None:
+def _check_date_bounds(f: FieldDef, value: datetime.date, answers: dict[str, Any], labels: dict[str, str]) -> None:
     """The rules administrators set on a date: in the past or to come, a notice period (at least so many days from
     today), on or after the date answered to another question (the end of a period after its start)."""
     today = timezone.localdate()
@@ -693,17 +691,19 @@ def _check_issue_date(form: forms.Form, f: FieldDef, previous: dict[str, Any] | 
     """A new document filed into the vault needs its issue date, which sets its validity (a new file, its own): one
     no longer valid by its type's rule is refused."""
     name = f"{f.key}__issued_on"
-    issued_on = form.cleaned_data.get(name)
+    if name in form.errors:
+        return
     earlier = (previous or {}).get("issued_on")
-    if issued_on is None and not earlier and name not in form.errors:
+    issued_on = form.cleaned_data.get(name) or (datetime.date.fromisoformat(earlier) if earlier else None)
+    document_type = getattr(form, "document_types", {}).get(f.option("document_type"))
+    until = document_type.valid_until(issued_on) if document_type and issued_on else None
+    today = timezone.localdate()
+    if issued_on is None:
         form.add_error(name, _("Give the issue date written on the document."))
-    elif issued_on is not None and issued_on > timezone.localdate():
+    elif issued_on > today:
         form.add_error(name, _("The issue date cannot be in the future."))
-    elif name not in form.errors:
-        document_type = getattr(form, "document_types", {}).get(f.option("document_type"))
-        until = document_type and document_type.valid_until(issued_on or datetime.date.fromisoformat(earlier))
-        if until and until < timezone.localdate():
-            form.add_error(name, proof_expired(until))
+    elif until is not None and until < today:
+        form.add_error(name, proof_expired(until))
 
 
 def proof_expired(until: datetime.date) -> str:
