@@ -51,6 +51,6 @@ def test_dates_typed_as_digits_go_through_and_an_end_before_the_start_is_refused
 
     page.fill("#id_date_fin", f"{start:%d%m%Y}")
     page.locator(CONTINUE).click()
-    page.wait_for_url("**/etape/3/")
+    page.wait_for_url(lambda url: "/etape/3/" in url)  # the fragment of the error link stays
     case = Case.objects.filter(teleservice=teleservices["occupation-domaine-public"], user=alice).latest("created_at")
     assert case.data["date_debut"] == case.data["date_fin"] == start.isoformat()
