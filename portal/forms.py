@@ -55,9 +55,9 @@ def _date_of(day: int, month: int, year: str) -> datetime.date:
         raise forms.ValidationError(message % {"first": YEARS[0], "last": YEARS[-1]}, code="invalid")
     if not 1 <= month <= 12:
         raise forms.ValidationError(gettext("The month is a number from 1 to 12."), code="invalid")
-    days = calendar.monthrange(int(year), month)[1]
     if not 1 <= day <= 31:
         raise forms.ValidationError(gettext("The day is a number from 1 to 31."), code="invalid")
+    days = calendar.monthrange(int(year), month)[1]
     if day > days:
         first = datetime.date(int(year), month, 1)
         message = gettext("The %(day)s %(month)s does not exist: that month has %(days)s days.")
