@@ -1,22 +1,72 @@
 from __future__ import annotations
 
+import calendar
 import datetime
+import re
 from typing import Any
 
 import phonenumbers
 from django import forms
 from django.conf import settings
 from django.forms import BoundField
+from django.template.defaultfilters import date as date_format
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gru.forms import NameField
 from portal.geocoder import geocoder_enabled
 from portal.models import HouseholdMember, User
 
-DATE_HINT = _("Day/month/year, for example 14/07/1989.")
 NAME_FIELDS = {"first_name": NameField, "last_name": NameField}
+BIRTH_EXAMPLE = datetime.date(1985, 7, 14)
+YEARS = range(1900, 2101)  # the years a date may have: beyond, a typing mistake
+# 14/07/1985, 14.07.1985, 14-07-1985, 14 07 1985, 1/7/1985; 14071985; ISO 1985-07-14.
+_DAY_FIRST = re.compile(r"(\d{1,2})[\s./-]+(\d{1,2})[\s./-]+(\d+)")
+_DIGITS_ONLY = re.compile(r"(\d{2})(\d{2})(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def date_hint(example: datetime.date) -> str:
+    return gettext("Day/month/year, for example %(date)s.") % {"date": f"{example:%d/%m/%Y}"}
+
+
+DATE_HINT = lazy(date_hint, str)(datetime.date(1989, 7, 14))
+
+
+def date_parse(text: str, *, example: datetime.date = BIRTH_EXAMPLE) -> datetime.date:
+    """A date typed in any of the usual French ways; ValidationError saying what is wrong (in French) otherwise."""
+    text = text.strip()
+    if match := _ISO.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := _DAY_FIRST.fullmatch(text) or _DIGITS_ONLY.fullmatch(text):
+        day, month, year = match.groups()
+    else:
+        message = gettext("Enter the date as day/month/year, for example %(date)s.")
+        raise forms.ValidationError(message % {"date": f"{example:%d/%m/%Y}"}, code="invalid")
+    return _date_of(int(day), int(month), year)
+
+
+def _date_of(day: int, month: int, year: str) -> datetime.date:
+    if len(year) != 4:
+        raise forms.ValidationError(gettext("Write the year with its four digits."), code="invalid")
+    if int(year) not in YEARS:
+        message = gettext("Enter a year between %(first)s and %(last)s.")
+        raise forms.ValidationError(message % {"first": YEARS[0], "last": YEARS[-1]}, code="invalid")
+    if not 1 <= month <= 12:
+        raise forms.ValidationError(gettext("The month is a number from 1 to 12."), code="invalid")
+    if not 1 <= day <= 31:
+        raise forms.ValidationError(gettext("The day is a number from 1 to 31."), code="invalid")
+    days = calendar.monthrange(int(year), month)[1]
+    if day > days:
+        first = datetime.date(int(year), month, 1)
+        message = gettext("The %(day)s %(month)s does not exist: that month has %(days)s days.")
+        raise forms.ValidationError(
+            message % {"day": day, "month": date_format(first, "F Y"), "days": days}, code="invalid"
+        )
+    return datetime.date(int(year), month, day)
 
 
 class DateInput(forms.DateInput):
@@ -24,6 +74,26 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"inputmode": "numeric", "size": 10, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class FrenchDateField(forms.DateField):
+    """A date typed as the citizen writes it (`date_parse`): a phone's numeric keypad has no "/", so 14071985 is
+    as good as 14/07/1985. What was typed stays in the field when it is refused."""
+
+    widget = DateInput
+
+    def __init__(self, *, example: datetime.date = BIRTH_EXAMPLE, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.example = example
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        return date_parse(str(value), example=self.example)
 
 
 def validate_past_date(value: datetime.date) -> None:

@@ -53,7 +53,8 @@ class FieldForm(forms.ModelForm):
         model = Field
         fields = [
             *["teleservice", "block", "position", "kind", "key", "label", "help_text", "required", "condition"],
-            *["max_length", "pattern", "pattern_message", "min_value", "max_value", "date_bounds", "choices"],
+            *["max_length", "pattern", "pattern_message", "min_value", "max_value", "date_bounds", "after"],
+            *["notice_days", "choices"],
             *["choice_display", "min_choices", "max_choices", "file_types", "max_size_mb", "document_type"],
             *["document_member", "member_filter"],
             *["multiple_members", "min_rows", "max_rows", "prefill", "prefill_locked"],
@@ -196,7 +197,10 @@ class FieldAdmin(SortableAdminBase, admin.ModelAdmin):
             },
         ),
         (_("Text"), {"fields": ["max_length", "pattern", "pattern_message"], "classes": ["collapse"]}),
-        (_("Numbers and dates"), {"fields": ["min_value", "max_value", "date_bounds"], "classes": ["collapse"]}),
+        (
+            _("Numbers and dates"),
+            {"fields": ["min_value", "max_value", "date_bounds", "after", "notice_days"], "classes": ["collapse"]},
+        ),
         (
             _("Choices"),
             {"fields": ["choices", "choice_display", "min_choices", "max_choices"], "classes": ["collapse"]},

@@ -19,9 +19,9 @@ DISPLAY_KINDS = {"title", "info"}
 CHOICE_KINDS = {"choice", "multiple"}
 # Options a frozen field keeps (the others stay empty for its type).
 OPTION_NAMES = (
-    "max_length pattern pattern_message min_value max_value date_bounds choices choice_display min_choices max_choices "
-    "file_types max_size_mb document_type document_member member_filter multiple_members min_rows max_rows prefill "
-    "prefill_locked"
+    "max_length pattern pattern_message min_value max_value date_bounds after notice_days choices choice_display "
+    "min_choices max_choices file_types max_size_mb document_type document_member member_filter multiple_members "
+    "min_rows max_rows prefill prefill_locked"
 ).split()
 
 
@@ -224,13 +224,14 @@ def definition_errors(definition: FormDefinition, *, complete: bool = True) -> l
     errors: list[str] = []
     seen: list[str] = []  # the questions asked so far, which conditions may use
     taken: list[str] = []  # every identifier, block rows included, which must be unique
+    dates: list[str] = []  # the date questions asked so far, which a date may have to be on or after
     if complete and not any(True for _f in definition.fields()):
         errors.append(_("The form asks nothing: add at least one field."))
     for page in definition.pages:
         message = _("The condition of the page “%(label)s” uses “%(keys)s”, which is not asked before it.")
         errors += _condition_errors(page.condition, seen, message, page.title)
         for f in page.fields:
-            errors += _field_errors(f, seen, taken, complete)
+            errors += _field_errors(f, seen, taken, complete, dates)
     first_page = {f.key for f in definition.pages[0].fields} if definition.pages else set()
     for rule in definition.eligibility:
         condition = Condition.from_dict(rule.condition)
@@ -243,7 +244,7 @@ def definition_errors(definition: FormDefinition, *, complete: bool = True) -> l
     return errors
 
 
-def _field_errors(f: FieldDef, seen: list[str], taken: list[str], complete: bool) -> list[str]:
+def _field_errors(f: FieldDef, seen: list[str], taken: list[str], complete: bool, dates: list[str]) -> list[str]:
     name = _("field “%(label)s”") % {"label": f.label}
     message = _("The condition of the field “%(label)s” uses “%(keys)s”, which is not asked before it.")
     errors = _condition_errors(f.condition, seen, message, f.label)
@@ -257,6 +258,9 @@ def _field_errors(f: FieldDef, seen: list[str], taken: list[str], complete: bool
     taken.append(f.key)
     if f.kind in CHOICE_KINDS and not f.choice_list:
         errors.append(_("The %(name)s offers no options.") % {"name": name})
+    if f.kind == "date":
+        errors += _date_rule_errors(f, name, dates)
+        dates.append(f.key)
     if f.kind == "file" and not f.option("file_types"):
         errors.append(_("The %(name)s accepts no file type.") % {"name": name})
     if f.option("document_member") and f.option("document_member") not in seen[:-1]:
@@ -268,13 +272,28 @@ def _field_errors(f: FieldDef, seen: list[str], taken: list[str], complete: bool
         if complete and not f.children:
             errors.append(_("The %(name)s contains no field.") % {"name": name})
         row_seen = list(seen)  # a row's questions are answered in the block's list: only its own rows may use them
+        row_dates: list[str] = []  # a row's dates are compared with the same row's only
         for child in f.children:
-            errors += _field_errors(child, row_seen, taken, complete)
+            errors += _field_errors(child, row_seen, taken, complete, row_dates)
             if child.kind in ("file", "block", "members", "page"):
                 errors.append(_("A repeatable block cannot contain the %(name)s.") % {"name": child.label})
     for low, high in (("min_value", "max_value"), ("min_choices", "max_choices"), ("min_rows", "max_rows")):
         if f.option(low) is not None and f.option(high) is not None and float(f.option(low)) > float(f.option(high)):
             errors.append(_("The %(name)s has a minimum above its maximum.") % {"name": name})
+    return errors
+
+
+def _date_rule_errors(f: FieldDef, name: str, dates: list[str]) -> list[str]:
+    """A date on or after another must name a date question asked before it (in the same row, in a block); a notice
+    period is for a date to come."""
+    errors = []
+    if f.option("after") and f.option("after") not in dates:
+        errors.append(
+            _("The %(name)s must be on or after “%(key)s”, which is not a date question asked before it.")
+            % {"name": name, "key": f.option("after")}
+        )
+    if f.option("notice_days") and f.option("date_bounds") == "past":
+        errors.append(_("The %(name)s has a notice period but accepts only dates in the past.") % {"name": name})
     return errors
 
 

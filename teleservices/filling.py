@@ -31,7 +31,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret
 
 from gru.sizes import file_size
-from portal.forms import DATE_HINT, AddressForm, DateInput, phone_to_e164
+from portal.forms import BIRTH_EXAMPLE, AddressForm, FrenchDateField, date_hint, phone_to_e164
 from portal.models import Household, HouseholdMember, User
 from teleservices.conditions import TRUE_WORDS, Condition
 from teleservices.definition import FieldDef, FormDefinition, PageDef, members_text
@@ -40,6 +40,8 @@ from vault.models import Document, DocumentType
 
 ADDRESS_PARTS = ("street", "postcode", "city")
 MAX_ROWS = 30
+EVENT_EXAMPLE_DAYS = 42  # the hint of a date to come shows one six weeks ahead
+ISSUE_EXAMPLE_DAYS = 20  # that of the issue date of a proof, one three weeks ago
 YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
 
@@ -159,8 +161,9 @@ def _django_fields(
             )
         }
     if kind == "date":
-        hint = " ".join(filter(None, [escape(f.help_text), str(DATE_HINT)]))
-        return {f.key: forms.DateField(widget=DateInput, **{**common, "help_text": hint})}
+        example = date_example(f)
+        hint = " ".join(filter(None, [escape(f.help_text), date_hint(example)]))
+        return {f.key: FrenchDateField(example=example, **{**common, "help_text": hint})}
     if kind == "boolean":
         return {f.key: forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)}
     if kind == "choice":
@@ -184,6 +187,15 @@ def _django_fields(
             return {f.key: forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)}
         return {f.key: forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)}
     raise ValueError(kind)
+
+
+def date_example(f: FieldDef) -> datetime.date:
+    """A plausible answer to show in a date question's hint: a birth date for a date in the past or any date, a few
+    weeks ahead for an event to come (later than its notice period; a week later for the end of a period)."""
+    if f.option("date_bounds") != "future" and not f.option("notice_days") and not f.option("after"):
+        return BIRTH_EXAMPLE
+    ahead = max(EVENT_EXAMPLE_DAYS, f.option("notice_days", 0) + 7) + (7 if f.option("after") else 0)
+    return timezone.localdate() + datetime.timedelta(days=ahead)
 
 
 def document_about(f: FieldDef, answers: dict[str, Any], household: Household | None) -> HouseholdMember | None:
@@ -232,14 +244,20 @@ def _vault_fields(f: FieldDef, upload: forms.Field, offered: list[Document], ans
             choices=[*choices, ("", _("None: I send a new file below"))],
             widget=forms.RadioSelect,
             required=False,
+            error_messages={
+                "invalid_choice": _(
+                    "This document can no longer be used (expired or deleted): choose another one or send a new file."
+                )
+            },
             initial=chosen if chosen in dict(choices) else choices[0][0] if not answer else "",
         )
     fields[f.key] = upload
-    fields[f"{f.key}__issued_on"] = forms.DateField(
+    example = timezone.localdate() - datetime.timedelta(days=ISSUE_EXAMPLE_DAYS)
+    fields[f"{f.key}__issued_on"] = FrenchDateField(
         label=_("Issue date of the new document"),
         required=False,
-        widget=DateInput,
-        help_text=" ".join([_("Only when you send a new file: it is kept in your documents."), str(DATE_HINT)]),
+        example=example,
+        help_text=" ".join([_("Only when you send a new file: it is kept in your documents."), date_hint(example)]),
     )
     return fields
 
@@ -375,8 +393,12 @@ class BlockRowForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
+        row: dict[str, Any] = {}  # the row's answers so far, which its date rules may compare with
+        labels = {child.key: child.label for child in self.children}
         for child in self.children:
-            _clean_special(self, child)
+            _clean_special(self, child, row, labels)
+            if child.asks and child.key not in self.errors:
+                row[child.key] = _answer(child, self.cleaned_data, None)
         return self.cleaned_data
 
     def answer(self) -> dict[str, Any]:
@@ -476,9 +498,14 @@ class PageForm(forms.Form):
         household: Household | None,
         add_row: str = "",
         documents: Sequence[Document] = (),
+        definition: FormDefinition | None = None,
     ) -> None:
+        """`definition`, the whole form: its labels name the questions of earlier pages in the messages (without
+        it, those of this page only)."""
         super().__init__(data, files)
         self.page, self.answers, self.household = page, answers, household
+        asked = definition.fields() if definition is not None else page.fields
+        self.labels = {f.key: f.label for f in asked}
         self.items: list[Item] = []
         self.checked_files: dict[str, CheckedFile] = {}
         # Bound file questions: the documents of the vault they offer, by public id.
@@ -560,7 +587,7 @@ class PageForm(forms.Form):
                     data.pop(name, None)
                 answers.pop(f.key, None)
                 continue
-            _clean_special(self, f)
+            _clean_special(self, f, answers, self.labels)
             if f.asks and not any(name in self.errors for name in item.names):
                 answers[f.key] = self._answer_of(item)
         return data
@@ -636,8 +663,9 @@ class PageForm(forms.Form):
         return answers
 
 
-def _clean_special(form: forms.Form, f: FieldDef) -> None:
-    """Checks that need more than the Django field: French identifiers, date bounds, selections, files."""
+def _clean_special(form: forms.Form, f: FieldDef, answers: dict[str, Any], labels: dict[str, str]) -> None:
+    """Checks that need more than the Django field: French identifiers, date rules, selections, files. `answers`:
+    those given before this question, which its rules may compare with; `labels`: their questions' labels."""
     name = f.key
     value = form.cleaned_data.get(name)
     try:
@@ -650,7 +678,7 @@ def _clean_special(form: forms.Form, f: FieldDef) -> None:
         elif f.kind == "siret" and value:
             form.cleaned_data[name] = _identifier(siret.validate, value, _("Enter a valid SIRET number of 14 digits."))
         elif f.kind == "date" and value:
-            _check_date_bounds(f, value)
+            _check_date_bounds(f, value, answers, labels)
         elif f.kind == "multiple" and value is not None:
             _check_selections(f, value)
         elif f.kind == "file" and name not in form.errors:  # an upload Django refused already has its message
@@ -677,13 +705,34 @@ def _identifier(validate: Any, value: str, message: str) -> str:
         raise forms.ValidationError(message) from None
 
 
-def _check_date_bounds(f: FieldDef, value: datetime.date) -> None:
+def _check_date_bounds(f: FieldDef, value: datetime.date, answers: dict[str, Any], labels: dict[str, str]) -> None:
+    """The rules administrators set on a date: in the past or to come, a notice period (at least so many days from
+    today), on or after the date answered to another question (the end of a period after its start)."""
     today = timezone.localdate()
     bounds = f.option("date_bounds", "any")
     if bounds == "past" and value > today:
         raise forms.ValidationError(_("Enter a date that is not in the future."))
     if bounds == "future" and value < today:
         raise forms.ValidationError(_("Enter a date that is not in the past."))
+    notice = f.option("notice_days")
+    if notice and value < today + datetime.timedelta(days=notice):
+        message = ngettext(
+            "This must be asked at least %(days)s day ahead: choose %(date)s or a later date.",
+            "This must be asked at least %(days)s days ahead: choose %(date)s or a later date.",
+            notice,
+        )
+        earliest = today + datetime.timedelta(days=notice)
+        raise forms.ValidationError(message % {"days": notice, "date": date_format(earliest, "j F Y")})
+    start = answers.get(f.option("after", ""))
+    if start and value < datetime.date.fromisoformat(start):
+        raise forms.ValidationError(
+            _("“%(label)s” cannot be before “%(start)s” (%(date)s): give a date on or after it.")
+            % {
+                "label": f.label,
+                "start": labels.get(f.option("after"), f.option("after")),
+                "date": date_format(datetime.date.fromisoformat(start), "j F Y"),
+            }
+        )
 
 
 def _check_selections(f: FieldDef, value: list[str]) -> None:
@@ -713,13 +762,29 @@ def _clean_file(form: forms.Form, f: FieldDef) -> None:
 
 
 def _check_issue_date(form: forms.Form, f: FieldDef, previous: dict[str, Any] | None) -> None:
-    """A new document filed into the vault needs its issue date, which sets its validity (a new file, its own)."""
+    """A new document filed into the vault needs its issue date, which sets its validity (a new file, its own): one
+    no longer valid by its type's rule is refused."""
     name = f"{f.key}__issued_on"
-    issued_on = form.cleaned_data.get(name)
-    if issued_on is None and not (previous or {}).get("issued_on") and name not in form.errors:
+    if name in form.errors:
+        return
+    earlier = (previous or {}).get("issued_on")
+    issued_on = form.cleaned_data.get(name) or (datetime.date.fromisoformat(earlier) if earlier else None)
+    document_type = getattr(form, "document_types", {}).get(f.option("document_type"))
+    until = document_type.valid_until(issued_on) if document_type and issued_on else None
+    today = timezone.localdate()
+    if issued_on is None:
         form.add_error(name, _("Give the issue date written on the document."))
-    elif issued_on is not None and issued_on > timezone.localdate():
+    elif issued_on > today:
         form.add_error(name, _("The issue date cannot be in the future."))
+    elif until is not None and until < today:
+        form.add_error(name, proof_expired(until))
+
+
+def proof_expired(until: datetime.date) -> str:
+    """What a citizen is told of a proof no longer valid."""
+    return _("This document was valid until %(date)s only: send a more recent one.") % {
+        "date": date_format(until, "j F Y")
+    }
 
 
 def _answer(f: FieldDef, cleaned: dict[str, Any], household: Household | None, previous: Any = None) -> Any:

@@ -302,6 +302,21 @@ class Field(models.Model):
     min_value = models.DecimalField(_("minimum"), max_digits=14, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(_("maximum"), max_digits=14, decimal_places=4, null=True, blank=True)
     date_bounds = models.CharField(_("dates allowed"), max_length=10, choices=DateBounds.choices, default="any")
+    after = models.SlugField(
+        _("on or after the date of"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "Identifier of an earlier date question (the start of a period, for its end): the date given here cannot "
+            "be before it."
+        ),
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("notice period (days)"),
+        null=True,
+        blank=True,
+        help_text=_("The date must be at least this many days after the day the request is filled in."),
+    )
     choices = models.TextField(
         _("options"), blank=True, help_text=_("One per line, as “identifier | label” or just the label.")
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ from teleservices.filling import (
     document_about,
     file_answer,
     prefill_answers,
+    proof_expired,
     too_few_rows_message,
     undated_uploads,
     vault_member,
@@ -192,7 +194,40 @@ def case_problems(*, case: Case) -> list[str]:
         _("Give the issue date of the document sent for “%(label)s”.") % {"label": f.label}
         for f in undated_uploads(form, case.data)
     ]
+    problems += [
+        _("“%(label)s”: %(problem)s") % {"label": f.label, "problem": proof_expired(until)}
+        for f, until in _proofs_expired(case)
+    ]
     return problems
+
+
+def _proofs_expired(case: Case) -> list[tuple[FieldDef, datetime.date]]:
+    """The proofs given for questions bound to a type of document that are no longer valid today (they were when
+    their page was accepted), with the last day they were: a document of the vault by its own validity, a new file
+    by its type's rule."""
+    answers = case.form.shown_answers(case.data)
+    bound = [
+        (f, answers[f.key])
+        for f in case.form.fields()
+        if f.kind == "file" and f.option("document_type") and answers.get(f.key)
+    ]
+    if not bound:
+        return []
+    chosen = [answer["document"] for _f, answer in bound if answer.get("document")]
+    documents = Document.objects.filter(owner_id=case.user_id).in_bulk(chosen, field_name="public_id")
+    types = DocumentType.objects.in_bulk({f.option("document_type") for f, _a in bound}, field_name="slug")
+    today, expired = timezone.localdate(), []
+    for f, answer in bound:
+        if answer.get("document"):
+            document = documents.get(uuid.UUID(answer["document"]))
+            until = document.valid_until if document is not None else None
+        elif answer.get("issued_on") and f.option("document_type") in types:
+            until = types[f.option("document_type")].valid_until(datetime.date.fromisoformat(answer["issued_on"]))
+        else:
+            until = None
+        if until is not None and until < today:
+            expired.append((f, until))
+    return expired
 
 
 def _new_reference(year: int) -> str:

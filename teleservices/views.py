@@ -163,6 +163,7 @@ def fill_page(
         household=household,
         add_row=request.GET.get("ajouter", ""),
         documents=_vault_documents(case, definition.pages[index]) if vault else [],
+        definition=definition,
     )
     if request.method == "POST":
         return _fill_post(request, case, form, index, desk)

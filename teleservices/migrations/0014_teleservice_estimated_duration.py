@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("teleservices", "0012_teleservice_search_keywords"),
+        ("teleservices", "0013_field_date_rules"),
     ]
 
     operations = [

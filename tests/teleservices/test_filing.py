@@ -1,5 +1,6 @@
 """A citizen files a request page by page: prefill, eligibility, conditions, drafts, review and submission."""
 
+import html
 import re
 
 import pytest
@@ -165,7 +166,7 @@ def test_bad_input_gets_a_french_error_summary_and_loses_nothing(alice_client, t
     page = response.content.decode()
     assert response.status_code == 200
     assert "error-summary" in page and 'href="#id_date_naissance"' in page
-    assert "Saisissez une date valide" in page
+    assert "Le 31 février 1986 n'existe pas : ce mois compte 28 jours." in html.unescape(page)
     assert "inférieure ou égale à 5" in page
     assert 'value="31/02/1986"' in page and 'value="extrait" selected' in page
 
