@@ -45,7 +45,7 @@ from teleservices.models import Case
 
 call_command("check")
 case = Case.objects.get(reference=os.environ["DRILL_CASE"])
-attachment = case.files.get().read()
+attachment = case.files.get(name="trottoir.png").read()
 letter = Letter.objects.get(code=os.environ["DRILL_LETTER"])
 with open(os.environ["DRILL_ROOT"], "rb") as root:
     context = ValidationContext(trust_roots=[x509.Certificate.load(root.read())])
@@ -99,7 +99,7 @@ def test_a_backup_restored_into_a_new_database_serves_the_same_files_and_signed_
         case=birth, template=template, context=letter_context(case=birth, agent=bob), author=bob
     )  # generated and signed at the commit (tasks run inline)
     letter = services.case_letter_send(letter=Letter.objects.get(pk=letter.pk), actor=bob)
-    assert letter.signed and reported.files.get().key_id == "drill"
+    assert letter.signed and reported.files.get(name="trottoir.png").key_id == "drill"
 
     live = portal_environment(database=database_url(), directory=tmp_path, FILE_ENCRYPTION_KEYS=keys)
     live["PRIVATE_ROOT"] = settings.STORAGES["private"]["OPTIONS"]["location"]  # where the test's files are
@@ -140,4 +140,4 @@ def test_a_backup_restored_into_a_new_database_serves_the_same_files_and_signed_
     result = json.loads((tmp_path / "check.json").read_text())
     assert bytes.fromhex(result.pop("attachment")) == photo
     assert result == {"intact": True, "trusted": True, "valid": True}
-    assert hashlib.sha256(photo).hexdigest() == reported.files.get().sha256
+    assert hashlib.sha256(photo).hexdigest() == reported.files.get(name="trottoir.png").sha256

@@ -101,7 +101,7 @@ def test_with_s3_storage_no_file_is_written_on_the_local_disk(
         assert response.status_code == 302, response.content.decode()[:2000]
         response = citizen.post(response["Location"])
     report = Case.objects.submitted().get(teleservice__slug="signalement-voirie")
-    assert report.files.get().read() == photo
+    assert report.files.get(name="trottoir.png").read() == photo
 
     # bob writes a letter on her birth-certificate request and sends it: its PDF carries the logo from the bucket.
     birth = submit(alice, teleservices["acte-de-naissance"])

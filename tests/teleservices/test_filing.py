@@ -241,7 +241,7 @@ def test_answers_of_hidden_questions_are_dropped_at_submission(alice_client, ali
         "name": "a.pdf",
         "size": 1,
         "type": "application/pdf",
-        "document": "x",
+        "document": "00000000-0000-4000-8000-000000000000",
     }
     case.save()
     case = services.case_submit(case=case)

@@ -89,7 +89,7 @@ def test_a_document_that_expired_after_it_was_chosen_stops_the_submission(alice_
         data = {"action": "continue", **ADDRESS, "justificatif_domicile__document": str(proof.public_id)}
         review = alice_client.post(url, data)["Location"]
     expected = (
-        "« Justificatif de domicile de moins de trois mois » : Ce document n'était valable que jusqu'au "
+        "« Justificatif de domicile » : Ce document n'était valable que jusqu'au "
         "5 décembre 2026 : envoyez-en un plus récent."
     )
     with time_machine.travel(datetime.datetime(2026, 12, 6, 10, tzinfo=datetime.UTC), tick=False):
