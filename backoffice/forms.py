@@ -13,12 +13,9 @@ from backoffice import access
 from backoffice.models import Export, SavedView, Status, Transition
 from gru.forms import HtmlDateInput, NameField
 from gru.models import Department, Membership
-from letters.models import SUBJECT_MAX_LENGTH, LetterTemplate
-from letters.models import Kind as LetterKind
 from portal.forms import DATE_HINT, DateInput
 from portal.models import User
 from teleservices.models import Case, CaseQuerySet, Teleservice
-from vault.models import Document
 
 UNASSIGNED = "none"
 
@@ -230,25 +227,6 @@ class SavedViewForm(forms.ModelForm):
         return name
 
 
-ACCOUNTS_FOUND = 20
-
-
-class CitizenSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Find the citizen's account"),
-        max_length=100,
-        required=False,
-        help_text=_("Name or email address; accents do not matter."),
-    )
-
-    def accounts(self) -> list[User] | None:
-        """The citizens' accounts matching the search (the first ones), None when nothing was searched."""
-        if not self.is_valid() or not self.cleaned_data["q"]:
-            return None
-        users = User.objects.citizens().search(self.cleaned_data["q"]).order_by("last_name", "first_name")
-        return list(users[:ACCOUNTS_FOUND])
-
-
 class IntakeForm(forms.Form):
     """A request an agent files for a citizen who came to the counter, phoned or wrote: the procedure, the channel,
     and the citizen, an account found by search or a person without one."""
@@ -331,39 +309,6 @@ def mask_email(address: str) -> str:
     local, _at, domain = address.partition("@")
     name, _dot, tld = domain.rpartition(".")
     return f"{local[:1]}•••@{name[:1]}•••.{tld}" if name else f"{local[:1]}•••"
-
-
-class DocumentRefusalForm(forms.Form):
-    """The reason an agent refuses a document, one form per document of the page (hence the prefix)."""
-
-    reason = forms.CharField(
-        label=_("Reason of the refusal"),
-        max_length=2000,
-        widget=forms.Textarea({"rows": 2}),
-        help_text=_("Sent to the citizen."),
-    )
-
-    def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=f"document-{document.pk}", **kwargs)
-
-
-class LetterTemplateChoiceForm(forms.Form):
-    """The template of a letter to write on a case: those of its téléservice and those for every téléservice."""
-
-    template = forms.ModelChoiceField(label=_("Template letter"), queryset=LetterTemplate.objects.none())
-
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = (
-            LetterTemplate.objects.active().for_teleservice(case.teleservice).exclude(kind=LetterKind.ACKNOWLEDGEMENT)
-        )
-
-
-class LetterForm(forms.Form):
-    """The wording of a letter not sent yet (placeholders already replaced; the text is what the citizen reads)."""
-
-    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea({"rows": 16}))
 
 
 class LettersPrintForm(forms.Form):

@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from backoffice.views import agendas, board, case, citizens, dashboard, exports, intake, letters
+from backoffice.views import board, case, citizens, dashboard, exports, intake
 
 app_name = "backoffice"
+# The other apps' agents' pages are included in this namespace and under these paths (backoffice:agenda,
+# /agents/agendas/…): the back office is their shell.
 urlpatterns = [
     path("", board.home, name="home"),
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
@@ -18,43 +20,14 @@ urlpatterns = [
     path("nouvelle-demande/<uuid:public_id>/accord/", intake.intake_consent, name="intake_consent"),
     path("nouvelle-demande/<uuid:public_id>/supprimer/", intake.intake_delete, name="intake_delete"),
     path("usagers/<int:pk>/", citizens.citizen, name="citizen"),
-    path("usagers/<int:pk>/documents/ajouter/", citizens.document_add, name="document_add"),
-    path("usagers/<int:pk>/documents/<uuid:public_id>/verifier/", citizens.document_verify, name="document_verify"),
-    path("usagers/<int:pk>/documents/<uuid:public_id>/refuser/", citizens.document_refuse, name="document_refuse"),
-    path("agendas/", agendas.agendas, name="agendas"),
-    path("agendas/<int:pk>/", agendas.agenda, name="agenda"),
-    path("agendas/<int:pk>/reserver/", agendas.agenda_book, name="agenda_book"),
-    path("agendas/<int:pk>/reserver/usager/", agendas.agenda_book_slot, name="agenda_book_slot"),
-    path("agendas/<int:pk>/calendrier/", agendas.agenda_calendar, name="agenda_calendar"),
-    path(
-        "agendas/<int:pk>/calendrier/nouvelle-adresse/", agendas.agenda_feed_regenerate, name="agenda_feed_regenerate"
-    ),
-    path("agendas/<int:pk>/flux/<str:key>.ics", agendas.agenda_feed, name="agenda_feed"),
-    path("agendas/<int:pk>/parametres/", agendas.agenda_settings, name="agenda_settings"),
-    path("agendas/<int:pk>/parametres/plages/ajouter/", agendas.opening_rule_add, name="opening_rule_add"),
-    path("agendas/<int:pk>/parametres/plages/<int:rule_pk>/", agendas.opening_rule_edit, name="opening_rule_edit"),
-    path(
-        "agendas/<int:pk>/parametres/plages/<int:rule_pk>/supprimer/",
-        agendas.opening_rule_delete,
-        name="opening_rule_delete",
-    ),
-    path("agendas/<int:pk>/parametres/fermetures/ajouter/", agendas.closure_add, name="closure_add"),
-    path(
-        "agendas/<int:pk>/parametres/fermetures/<int:closure_pk>/supprimer/",
-        agendas.closure_delete,
-        name="closure_delete",
-    ),
-    path("rendez-vous/<uuid:public_id>/annuler/", agendas.appointment_cancel, name="appointment_cancel"),
-    path("rendez-vous/<uuid:public_id>/presence/", agendas.appointment_mark, name="appointment_mark"),
+    path("", include("vault.agent_urls")),
+    path("", include("appointments.agent_urls")),
     path("dossiers/<str:reference>/", case.case_detail, name="case"),
     path("dossiers/<str:reference>/action/<int:transition_id>/", case.case_transition, name="transition"),
     path("dossiers/<str:reference>/attribution/", case.case_assign, name="assign"),
     path("dossiers/<str:reference>/message/", case.case_message, name="message"),
     path("dossiers/<str:reference>/note/", case.case_note, name="note"),
     path("dossiers/<str:reference>/partage/", case.case_share, name="share"),
-    path("dossiers/<str:reference>/courriers/", letters.letter_new, name="letter_new"),
-    path("dossiers/<str:reference>/courriers/<str:code>/", letters.letter_detail, name="letter"),
-    path("dossiers/<str:reference>/courriers/<str:code>/envoyer/", letters.letter_send, name="letter_send"),
-    path("dossiers/<str:reference>/courriers/<str:code>/etat/", letters.letter_status, name="letter_status"),
-    path("courriers-du-jour/", letters.letters_print, name="letters_print"),
+    path("", include("letters.agent_urls")),
+    path("courriers-du-jour/", exports.letters_print, name="letters_print"),
 ]

@@ -277,3 +277,25 @@ class InvitationForm(forms.Form):
         help_text=_("They will receive a link to join your household with their own account."),
         widget=forms.EmailInput({"autocomplete": "off"}),
     )
+
+
+ACCOUNTS_FOUND = 20
+
+
+class CitizenSearchForm(forms.Form):
+    """An agent looks for the account of a citizen who came to the counter, phoned or wrote (to file a request or
+    book an appointment for them)."""
+
+    q = forms.CharField(
+        label=_("Find the citizen's account"),
+        max_length=100,
+        required=False,
+        help_text=_("Name or email address; accents do not matter."),
+    )
+
+    def accounts(self) -> list[User] | None:
+        """The citizens' accounts matching the search (the first ones), None when nothing was searched."""
+        if not self.is_valid() or not self.cleaned_data["q"]:
+            return None
+        users = User.objects.citizens().search(self.cleaned_data["q"]).order_by("last_name", "first_name")
+        return list(users[:ACCOUNTS_FOUND])

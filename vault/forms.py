@@ -1,4 +1,4 @@
-"""Forms of the vault: several files in one field, and a document with its pages."""
+"""Forms of the vault: several files in one field, a document with its pages, and an agent's refusal of one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from gru.sizes import file_size
 from portal.models import HouseholdMember, User
 from vault.files import CheckedFile, accept_hint, file_check, size_limit_attrs, types_label
-from vault.models import DocumentType, StoredFile
+from vault.models import Document, DocumentType, StoredFile
 
 MEGABYTE = 1024 * 1024
 # Files one field takes at once: a form asking for more is answered with its answers kept, well before the request's
@@ -129,3 +129,17 @@ class DocumentForm(KeptFilesForm):
             except forms.ValidationError as error:
                 self.add_error("pages", error)
         return data
+
+
+class DocumentRefusalForm(forms.Form):
+    """The reason an agent refuses a document, one form per document of the page (hence the prefix)."""
+
+    reason = forms.CharField(
+        label=_("Reason of the refusal"),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("Sent to the citizen."),
+    )
+
+    def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=f"document-{document.pk}", **kwargs)

@@ -1,4 +1,5 @@
-"""Exports of the task board's list: written at once for a short list, by a worker for a long one."""
+"""Exports of the task board's list: written at once for a short list, by a worker for a long one; and the day's sent
+letters of a department as one PDF to print for the post (merged by a worker: backoffice.exports)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backoffice import exports
-from backoffice.forms import ExportForm
+from backoffice.forms import ExportForm, LettersPrintForm
 from backoffice.models import Export, export_filename
 from gru.access import agent_required
+from gru.models import Department
+
+RECENT_PRINTS = 10  # the agent's PDFs of the day's letters listed under the form (kept a day)
 
 
 def _download(content: IO[bytes] | Iterator[bytes], *, format: str, filename: str) -> FileResponse:
@@ -73,3 +77,19 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     except FileNotFoundError:  # a database restored without the exports' files (bin/backup leaves them out)
         raise Http404 from None
     return _download(chunks, format=export.format, filename=export.filename)
+
+
+@require_http_methods(["GET", "POST"])
+@agent_required
+def letters_print(request: HttpRequest) -> HttpResponse:
+    """The letters a department sent on a day, as one PDF, for those who receive theirs by post: a worker merges them,
+    and the export's page follows its progress until the file is ready."""
+    departments = Department.objects.filter(memberships__user=request.user).distinct()
+    form = LettersPrintForm(request.POST or None, departments=departments, initial={"day": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        department, day = form.cleaned_data["department"], form.cleaned_data["day"]
+        if exports.letters_to_post(department=department, day=day).exists():
+            return redirect(exports.letters_export_create(owner=request.user, department=department, day=day))
+        form.add_error(None, _("No letter was sent by this department on that day."))
+    asked = Export.objects.owned_by(request.user).filter(kind=Export.Kind.LETTERS).select_related("department")
+    return render(request, "backoffice/letters_print.html", {"form": form, "asked": asked[:RECENT_PRINTS]})

@@ -1,6 +1,6 @@
 """Multichannel intake: an agent files a request for a citizen who came to the counter, phoned or wrote.
 
-The draft is filled in with the citizen's pages, checks and review (`teleservices.views.Desk`), framed for agents;
+The draft is filled in with the citizen's pages, checks and review (`teleservices.pages.Desk`), framed for agents;
 once filed, the case lives like any other."""
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backoffice.forms import CitizenSearchForm, CounterConsentForm, IntakeForm
+from backoffice.forms import CounterConsentForm, IntakeForm
 from gru.access import agent_required
+from portal.forms import CitizenSearchForm
 from portal.models import Household, User
 from teleservices import services
 from teleservices.models import Case
-from teleservices.views import Desk, fill_page, review_page
+from teleservices.pages import Desk, fill_page, review_page
 
 GET_POST = require_http_methods(["GET", "POST"])
 

@@ -1,8 +1,9 @@
-"""Agents' agendas: those of their departments, day by day or week by week with their bookings; booking for a citizen
-who phoned or came to the counter; cancelling with a reason (the citizen is told), recording who came; the agenda's
-calendar feed (its address, and a new one when it has leaked), and the feed itself, read by calendar software with
-an agent's key and no session; the agenda's settings (opening hours and closures), changed by a manager of its
-department or the agent whose agenda it is, and read by the department's other agents."""
+"""The agents' pages of the agendas, in the back office (under its URL names: appointments/agent_urls.py): the
+agendas of their departments, day by day or week by week with their bookings; booking for a citizen who phoned or
+came to the counter; cancelling with a reason (the citizen is told), recording who came; the agenda's calendar feed
+(its address, and a new one when it has leaked), and the feed itself, read by calendar software with an agent's key
+and no session; the agenda's settings (opening hours and closures), changed by a manager of its department or the
+agent whose agenda it is, and read by the department's other agents."""
 
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ from appointments.forms import (
 from appointments.models import Agenda, Appointment, AppointmentType, Closure, OpeningRule
 from appointments.slots import appointments_uncovered
 from appointments.weeks import monday_of, week_of
-from backoffice.forms import CitizenSearchForm
 from gru.access import agent_required
+from portal.forms import CitizenSearchForm
 from portal.models import User
 
 GET_POST = require_http_methods(["GET", "POST"])

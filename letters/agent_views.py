@@ -1,5 +1,5 @@
-"""Letters of a case, written and sent by the agents of the department instructing it, and the day's sent letters
-of a department as one PDF to print for the post (merged by a worker: backoffice.exports)."""
+"""The agents' pages of letters, in the back office (under its URL names: letters/agent_urls.py): the letters of a
+case, written and sent by the agents of the department instructing it."""
 
 from __future__ import annotations
 
@@ -8,22 +8,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice import access, exports
-from backoffice.forms import LetterForm, LettersPrintForm, LetterTemplateChoiceForm
-from backoffice.models import Export
+from backoffice import access
 from gru.access import agent_required
-from gru.models import Department
 from letters import services as letters_services
+from letters.forms import LetterForm, LetterTemplateChoiceForm
 from letters.models import Letter
 from teleservices import services as teleservices_services
 from teleservices.models import Case
-
-RECENT_PRINTS = 10  # the agent's PDFs of the day's letters listed under the form (kept a day)
 
 
 def _instructed_case(request: HttpRequest, reference: str) -> Case:
@@ -70,7 +65,7 @@ def letter_detail(request: HttpRequest, reference: str, code: str) -> HttpRespon
         else:
             messages.success(request, _("The letter is being generated again with its new wording."))
             return redirect("backoffice:letter", case.reference, letter.code)
-    return render(request, "backoffice/letter.html", {"case": case, "letter": letter, "form": form})
+    return render(request, "letters/agents/letter.html", {"case": case, "letter": letter, "form": form})
 
 
 @require_GET
@@ -83,7 +78,7 @@ def letter_status(request: HttpRequest, reference: str, code: str) -> HttpRespon
     letter = _letter(case, code)
     member = access.is_member(request.user, case)
     if request.htmx:
-        response = render(request, "backoffice/_letter_live.html", {"letter": letter, "member": member})
+        response = render(request, "letters/agents/_letter_live.html", {"letter": letter, "member": member})
     elif member:
         response = redirect("backoffice:letter", case.reference, letter.code)
     else:
@@ -104,19 +99,3 @@ def letter_send(request: HttpRequest, reference: str, code: str) -> HttpResponse
         return redirect("backoffice:letter", case.reference, code)
     messages.success(request, _("The letter is sent: the citizen finds it in their space and by email."))
     return redirect("backoffice:case", case.reference)
-
-
-@require_http_methods(["GET", "POST"])
-@agent_required
-def letters_print(request: HttpRequest) -> HttpResponse:
-    """The letters a department sent on a day, as one PDF, for those who receive theirs by post: a worker merges them,
-    and the export's page follows its progress until the file is ready."""
-    departments = Department.objects.filter(memberships__user=request.user).distinct()
-    form = LettersPrintForm(request.POST or None, departments=departments, initial={"day": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        department, day = form.cleaned_data["department"], form.cleaned_data["day"]
-        if exports.letters_to_post(department=department, day=day).exists():
-            return redirect(exports.letters_export_create(owner=request.user, department=department, day=day))
-        form.add_error(None, _("No letter was sent by this department on that day."))
-    asked = Export.objects.owned_by(request.user).filter(kind=Export.Kind.LETTERS).select_related("department")
-    return render(request, "backoffice/letters_print.html", {"form": form, "asked": asked[:RECENT_PRINTS]})
