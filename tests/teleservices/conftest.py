@@ -1,4 +1,5 @@
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,9 @@ def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
 
 def pdf_bytes() -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (20, 20), "white").save(buffer, "PDF")
+    # A fixed creation date, so that two calls give the same bytes.
+    moment = time.gmtime(0)
+    Image.new("RGB", (20, 20), "white").save(buffer, "PDF", creationDate=moment, modDate=moment)
     return buffer.getvalue()
 
 
