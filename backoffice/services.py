@@ -14,9 +14,10 @@ from guardian.shortcuts import assign_perm
 from backoffice import access
 from backoffice.models import CaseShare, Note, Transition
 from gru.models import Membership
+from letters.services import case_letter_create
 from portal.models import User
 from teleservices.models import Case, CaseEvent, Teleservice
-from teleservices.services import case_letter_create, case_notify, case_sensitive_files_remove
+from teleservices.services import case_notify, case_sensitive_files_remove
 
 
 def _locked(case: Case) -> Case:

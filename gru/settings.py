@@ -449,7 +449,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="5-59/10"),
     },
     "send-letters-whose-sending-was-lost": {
-        "task": "teleservices.tasks.case_letters_send_stale_task",
+        "task": "letters.tasks.case_letters_send_stale_task",
         "schedule": crontab(minute="7-59/10"),
     },
     "make-answers-copies-whose-task-was-lost": {

@@ -133,7 +133,7 @@ class LetterAdmin(admin.ModelAdmin):
     search_fields = ["code", "case__reference", "subject", "recipient_name"]
     list_select_related = ["case"]
     readonly_fields = ["pdf_link", "signature"]
-    exclude = ["pdf"]
+    exclude = ["pdf", "event"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -17,7 +17,6 @@ from gru.access import agent_required
 from letters import services as letters_services
 from letters.forms import LetterForm, LetterTemplateChoiceForm
 from letters.models import Letter
-from teleservices import services as teleservices_services
 from teleservices.models import Case
 
 
@@ -43,9 +42,7 @@ def letter_new(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a template letter."))
         return redirect("backoffice:case", case.reference)
-    letter = teleservices_services.case_letter_create(
-        case=case, template=form.cleaned_data["template"], author=request.user
-    )
+    letter = letters_services.case_letter_create(case=case, template=form.cleaned_data["template"], author=request.user)
     messages.success(request, _("The letter is being generated: read it, change it if needed, then send it."))
     return redirect("backoffice:letter", case.reference, letter.code)
 
@@ -92,7 +89,7 @@ def letter_status(request: HttpRequest, reference: str, code: str) -> HttpRespon
 def letter_send(request: HttpRequest, reference: str, code: str) -> HttpResponse:
     case = _instructed_case(request, reference)
     try:
-        teleservices_services.case_letter_send(letter=_letter(case, code), actor=request.user)
+        letters_services.case_letter_send(letter=_letter(case, code), actor=request.user)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)

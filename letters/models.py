@@ -2,8 +2,8 @@
 a frozen text, a tagged PDF (signed for decisions and attestations) kept encrypted in the vault, and a public
 verification code.
 
-Letters sit below téléservices: a letter points up to its request with a string foreign key and reads it through the
-relation only.
+Letters sit above téléservices: a letter belongs to a request and to the line of its timeline that tells it was sent,
+and téléservices know nothing of letters (the timeline reads `event.letter`, the relation's other side).
 """
 
 from __future__ import annotations
@@ -185,6 +185,10 @@ class Letter(models.Model):
     sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The line of the request's timeline that tells it was sent (`event.letter` in the timeline's templates).
+    event = models.OneToOneField(
+        "teleservices.CaseEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="letter"
     )
 
     objects = LetterQuerySet.as_manager()

@@ -2,7 +2,7 @@
 
 A document of its own, not part of the récépissé: the récépissé is a letter (its text edited by administrators,
 verifiable by its code) and goes by email; the answers hold personal data the citizen downloads from their space
-only. It is rendered like the letters (letters.pdf: PDF/UA-1, nothing fetched from the network).
+only. It is rendered like the letters (gru.pdf: PDF/UA-1, nothing fetched from the network).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from gru.models import Organisation
-from letters.pdf import DEFAULT_COLOUR, html_pdf, text_colour
+from gru.pdf import DEFAULT_COLOUR, html_pdf, text_colour
 from teleservices.filling import summary
 from teleservices.models import Case
 

@@ -709,7 +709,6 @@ class CaseEvent(models.Model):
     status = models.ForeignKey("backoffice.Status", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     comment = models.TextField(blank=True)
     detail = models.CharField(max_length=300, blank=True)
-    letter = models.ForeignKey("letters.Letter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

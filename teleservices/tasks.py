@@ -16,27 +16,6 @@ def drafts_purge_task() -> None:
     drafts_purge(now=timezone.now())
 
 
-@shared_task(soft_time_limit=120, time_limit=150)  # may render the letter first
-def case_letter_send_task(letter_id: int) -> None:
-    """Generate the letter if its own task has not yet, then send it (nothing when it failed: the agent sees why)."""
-    from letters.models import Letter
-    from letters.services import letter_render
-    from teleservices.services import case_letter_send
-
-    letter_render(letter_id=letter_id)
-    letter = Letter.objects.select_related("case").filter(pk=letter_id, status=Letter.Status.READY).first()
-    if letter is not None:
-        case_letter_send(letter=letter, actor=letter.author)
-
-
-@shared_task(soft_time_limit=120, time_limit=150)
-def case_letters_send_stale_task() -> None:
-    """Letters to send once ready whose sending task was lost (the broker was down, a worker died): queued again."""
-    from teleservices.services import case_letters_send_stale
-
-    case_letters_send_stale(now=timezone.now())
-
-
 @shared_task(soft_time_limit=120, time_limit=150)  # WeasyPrint
 def case_answers_copy_task(case_id: int) -> None:
     from teleservices.services import case_answers_copy_make

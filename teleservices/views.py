@@ -174,6 +174,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("teleservices:case", case.reference)
     if request.method == "POST":
         uploads.uploads_keep_for(request, form=form, key=key)
+    # "letter": the letter that points to its event (Letter.event, declared by letters above), joined in one query.
     events = case.events.filter(kind__in=CaseEvent.CITIZEN_KINDS).select_related("status", "letter__pdf")
     context = {
         "case": case,

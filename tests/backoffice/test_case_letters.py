@@ -52,7 +52,7 @@ def test_a_workflow_action_sends_its_letter_by_email_with_the_pdf_and_to_alices_
         backoffice_services.case_transition(case=birth_case, transition=transition, actor=bob)
     letter = birth_case.letters.get(template=information)
     assert letter.status == Letter.Status.SENT and letter.sent_by == bob
-    assert birth_case.events.filter(kind=CaseEvent.Kind.LETTER, detail=letter.subject).exists()
+    assert (letter.event.kind, letter.event.detail) == (CaseEvent.Kind.LETTER, letter.subject)  # in the timeline
     sent = [m for m in mail.outbox if "courrier" in m.subject.lower()]
     assert len(sent) == 1 and sent[0].to == [alice.email]
     name, content, mime = sent[0].attachments[0]
@@ -111,9 +111,7 @@ def test_bob_writes_changes_and_sends_a_letter_that_alice_then_reads(
 
 def _generating(case, template):
     """A letter whose PDF is not generated yet: its task queued once the transaction commits, which it does not."""
-    from teleservices.services import case_letter_create
-
-    return case_letter_create(case=case, template=template, author=None)
+    return letters_services.case_letter_create(case=case, template=template, author=None)
 
 
 def test_a_letter_being_generated_is_polled_on_the_case_page_until_ready(
@@ -178,10 +176,8 @@ def test_the_status_of_a_letter_asks_for_a_login_and_answers_get_only(bob_client
 def test_others_neither_write_nor_read_the_letters_of_a_case(
     client, request, birth_case, information, persona, status, django_capture_on_commit_callbacks
 ):
-    from teleservices.services import case_letter_create
-
     with django_capture_on_commit_callbacks(execute=True):
-        letter = case_letter_create(case=birth_case, template=information, author=None)
+        letter = letters_services.case_letter_create(case=birth_case, template=information, author=None)
     letter.refresh_from_db()
     sign_in(client, request.getfixturevalue(persona))
     new = client.post(reverse("backoffice:letter_new", args=[birth_case.reference]), {"template": information.pk})
@@ -193,11 +189,9 @@ def test_others_neither_write_nor_read_the_letters_of_a_case(
 
 
 def _sent_letters(birth_case, information, author, django_capture_on_commit_callbacks, count=2):
-    from teleservices.services import case_letter_create
-
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(count):
-            case_letter_create(case=birth_case, template=information, author=author, send=True)
+            letters_services.case_letter_create(case=birth_case, template=information, author=author, send=True)
 
 
 def _ask_print(client, case, django_capture_on_commit_callbacks, day=None):

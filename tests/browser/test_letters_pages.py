@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from letters.models import Kind, LetterTemplate
-from teleservices.services import case_letter_create
+from letters.services import case_letter_create
 from tests.backoffice.conftest import submit
 from tests.browser.conftest import assert_accessible, sign_in
 

@@ -98,7 +98,7 @@ def test_a_backup_restored_into_a_new_database_serves_the_same_files_and_signed_
     letter = letters_services.letter_create(
         case=birth, template=template, context=letter_context(case=birth, agent=bob), author=bob
     )  # generated and signed at the commit (tasks run inline)
-    letter = services.case_letter_send(letter=Letter.objects.get(pk=letter.pk), actor=bob)
+    letter = letters_services.case_letter_send(letter=Letter.objects.get(pk=letter.pk), actor=bob)
     assert letter.signed and reported.files.get(name="trottoir.png").key_id == "drill"
 
     live = portal_environment(database=database_url(), directory=tmp_path, FILE_ENCRYPTION_KEYS=keys)

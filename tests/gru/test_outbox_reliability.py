@@ -13,12 +13,12 @@ from django.utils import timezone
 from gru.models import Notification
 from gru.notifications import SWEEP_GRACE, notification_send, notifications_sweep
 from gru.tasks import notification_send_task
+from letters import services as letters_services
 from letters.models import Letter
-from letters.services import GENERATION_GRACE
+from letters.services import ACKNOWLEDGEMENT_WAIT, GENERATION_GRACE
+from letters.tasks import case_letter_send_task
 from teleservices import services
 from teleservices.models import Case
-from teleservices.services import ACKNOWLEDGEMENT_WAIT
-from teleservices.tasks import case_letter_send_task
 from tests.backoffice.conftest import BIRTH
 from tests.servers import celery_through, wait_for
 
@@ -63,8 +63,8 @@ def test_a_request_filed_while_redis_is_down_is_acknowledged_exactly_once_when_i
 
         redis_server.start()  # back, empty: the tasks queued at the commit never reached it
         assert redis_server.queued() == 0
-        assert services.case_letters_send_stale(now=timezone.now()) == 0  # within the grace period
-        assert services.case_letters_send_stale(now=timezone.now() + GENERATION_GRACE) == 1
+        assert letters_services.case_letters_send_stale(now=timezone.now()) == 0  # within the grace period
+        assert letters_services.case_letters_send_stale(now=timezone.now() + GENERATION_GRACE) == 1
         assert redis_server.queued() == 1
         started = time.monotonic()
         with _worker(app):

@@ -48,9 +48,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from gru.pdf import PDFRenderingError
 from letters import services as letter_services
 from letters.models import Kind, LetterTemplate
-from letters.pdf import LetterRenderingError, letter_pdf
+from letters.pdf import letter_pdf
 from portal.models import User
 from teleservices.letters_context import letter_context
 from teleservices.models import Case
@@ -131,7 +132,7 @@ def _references(base: str) -> dict[str, str]:
         "file css url()": '<style>body { background: url("file:///etc/passwd") }</style>',
         "file attachment": '<a rel="attachment" href="file:///etc/passwd">x</a>',
         "relative path": '<img src="/../../../../etc/passwd" alt="x">',
-        "static escape": '<link rel="stylesheet" href="/static/letters/../../../../etc/passwd">',
+        "static escape": '<link rel="stylesheet" href="/static/pdf/../../../../etc/passwd">',
     }
 
 
@@ -150,7 +151,7 @@ def _rendered_with(monkeypatch, markup: str) -> bytes:
 def test_a_letter_whose_html_refers_to_the_network_or_a_file_is_refused_and_nothing_is_fetched(
     listening, monkeypatch, reference
 ):
-    with pytest.raises(LetterRenderingError):
+    with pytest.raises(PDFRenderingError):
         _rendered_with(monkeypatch, _references(_base(listening))[reference])
     assert listening.paths == []
 

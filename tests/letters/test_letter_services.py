@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gru.models import Notification
 from letters import services
-from letters.models import CODE_ALPHABET, Kind, Letter
+from letters.models import CODE_ALPHABET, Kind, Letter, LetterTemplate
 from teleservices import services as teleservices_services
 from teleservices.letters_context import letter_context
+from tests.backoffice.conftest import submit
 from tests.letters.conftest import pdf_text
 
 
@@ -161,3 +163,17 @@ def test_a_letter_whose_task_was_lost_is_queued_again(bob, birth_case, decision_
     assert services.letters_generating_stale(now=timezone.now()) == []
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
         assert sorted(services.letters_generating_stale(now=timezone.now())) == sorted([receipt.pk, letter.pk])
+
+
+@pytest.mark.parametrize(("templates", "wait"), [(True, services.ACKNOWLEDGEMENT_WAIT), (False, datetime.timedelta())])
+def test_a_submitted_request_gets_its_recepisse_which_its_acknowledgement_waits_for(
+    alice, teleservices, templates, wait
+):
+    """From teleservices' case_submitted, in the submission's transaction; without an active template, nothing to
+    wait for."""
+    LetterTemplate.objects.filter(kind=Kind.ACKNOWLEDGEMENT).update(active=templates)
+    case = submit(alice, teleservices["acte-de-naissance"])
+    receipts = list(case.letters.filter(kind=Kind.ACKNOWLEDGEMENT, send_when_ready=True))
+    assert len(receipts) == (1 if templates else 0)
+    email = Notification.objects.get(event="case_received", channel=Notification.Channel.EMAIL)
+    assert email.next_attempt_at - email.created_at == wait

@@ -9,15 +9,8 @@ from PIL import Image
 from pypdf.generic import DictionaryObject
 
 from gru.models import Department, Organisation
-from letters.pdf import (
-    BASE_URL,
-    DEFAULT_COLOUR,
-    LetterFetcher,
-    LetterRenderingError,
-    letter_html,
-    letter_pdf,
-    qr_code,
-)
+from gru.pdf import DEFAULT_COLOUR, PDFRenderingError
+from letters.pdf import letter_html, letter_pdf, qr_code
 from tests.letters.conftest import pdf_reader, pdf_text, sample_document
 
 LONG_BODY = "\n\n".join(["Considérant les pièces du dossier et les règles applicables à la demande. " * 12] * 9)
@@ -114,8 +107,6 @@ def _colours(primary: str, accent: str) -> str:
 
 def test_the_letter_carries_the_primary_and_the_accent_colour_of_the_collectivite():
     assert _colours("#8a1538", "#0b6e4f") == "--primary: #8a1538; --accent: #0b6e4f"
-    stylesheet = LetterFetcher(Organisation()).fetch(f"{BASE_URL}static/letters/letter.css").read().decode()
-    assert "var(--primary)" in stylesheet and "var(--accent)" in stylesheet
 
 
 @pytest.mark.parametrize(
@@ -135,32 +126,12 @@ def test_a_preview_has_no_verification_code():
     assert "/verifier/" not in text and "Aperçu" in text
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://example.org/tracker.png",
-        "file:///etc/passwd",
-        f"{BASE_URL}static/css/gru.css",
-        f"{BASE_URL}static/letters/../css/gru.css",
-        f"{BASE_URL}media/organisation/logo.png",
-    ],
-)
-def test_the_fetcher_refuses_anything_but_the_letters_own_files(url):
-    with pytest.raises(ValueError, match="may not fetch"):
-        LetterFetcher(Organisation(name="Ville")).fetch(url)
-
-
-def test_the_fetcher_serves_the_letters_stylesheet():
-    response = LetterFetcher(Organisation(name="Ville")).fetch(f"{BASE_URL}static/letters/letter.css")
-    assert response.content_type == "text/css" and b"@page" in response.read()
-
-
 def test_a_letter_refering_to_the_network_is_not_rendered(monkeypatch):
     monkeypatch.setattr(
         "letters.pdf.letter_html",
         lambda document: '<html lang="fr"><title>x</title><img src="https://example.org/x.png" alt="x"></html>',
     )
-    with pytest.raises(LetterRenderingError):
+    with pytest.raises(PDFRenderingError):
         letter_pdf(sample_document())
 
 

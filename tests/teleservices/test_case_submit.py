@@ -1,13 +1,16 @@
-"""case_submit: one case whatever the retries, frozen answers and version."""
+"""case_submit: one case whatever the retries, frozen answers and version, and the apps above told of it."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
+from gru.models import Notification
 from teleservices import services
 from teleservices.models import Case, CaseEvent, Field
+from teleservices.signals import case_submitted
 
 REPORT = {"categorie": "eclairage", "localisation": "Devant le 4 rue des Tilleuls"}
 
@@ -87,3 +90,42 @@ def test_references_are_unique_and_unambiguous(alice, teleservices):
     references = {services.case_submit(case=_complete_report(alice, teleservices)).reference for _ in range(20)}
     assert len(references) == 20
     assert not any(set(r[9:]) & set("01OIL") for r in references)
+
+
+@pytest.fixture
+def told():
+    """A receiver of case_submitted, connected for the test, that records what it is told, then waits a week or fails
+    as the test sets."""
+    calls, answer = [], {"wait": datetime.timedelta(days=7), "error": None}
+
+    def receiver(*, case, **kwargs):
+        calls.append((case.pk, case.reference, case.is_draft))
+        if answer["error"]:
+            raise answer["error"]
+        return answer["wait"]
+
+    case_submitted.connect(receiver, dispatch_uid="tests_told")
+    yield calls, answer
+    case_submitted.disconnect(dispatch_uid="tests_told")
+
+
+def test_the_apps_above_are_told_of_the_submitted_case_and_the_acknowledgement_waits_for_the_longest(
+    alice, teleservices, told
+):
+    calls, _answer = told
+    case = services.case_submit(case=_complete_report(alice, teleservices))
+    assert calls == [(case.pk, case.reference, False)]
+    assert case.letters.get().kind == "acknowledgement"  # letters' receiver queued the récépissé
+    email = Notification.objects.get(event="case_received", channel=Notification.Channel.EMAIL)
+    assert email.next_attempt_at - email.created_at == datetime.timedelta(days=7)  # not the récépissé's 2 minutes
+
+
+def test_a_receivers_error_refuses_the_submission_and_nothing_of_it_is_kept(alice, teleservices, told):
+    calls, answer = told
+    answer["error"] = RuntimeError("the receiver failed")
+    draft = _complete_report(alice, teleservices)
+    with pytest.raises(RuntimeError):
+        services.case_submit(case=draft)
+    draft.refresh_from_db()
+    assert len(calls) == 1 and draft.is_draft and draft.reference is None
+    assert not draft.letters.exists() and not Notification.objects.filter(event="case_received").exists()

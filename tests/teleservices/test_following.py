@@ -4,11 +4,14 @@ the same status words whatever the workflow, and the history's letters opening t
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backoffice.demo import seed_workflows
 from backoffice.models import Status, Workflow
 from backoffice.services import case_transition
+from letters.services import case_letter_create
 from teleservices import services
 from teleservices.definition import FormDefinition
 from teleservices.filling import documents_to_prepare
@@ -233,3 +236,22 @@ def test_a_letter_in_the_history_opens_that_letter(
     assert f'href="{receipt.pdf.get_absolute_url()}">Voir le courrier' in page
     assert reverse("letters:mine") not in page.split('id="timeline-title"')[1].split("</section>")[0]
     assert alice_client.get(receipt.pdf.get_absolute_url()).status_code == 200
+
+
+def test_the_history_costs_the_same_queries_whatever_the_number_of_letters_sent(
+    alice_client, alice, teleservices, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_submit(case=_report(alice, teleservices))
+    url = reverse("teleservices:case", args=[case.reference])
+    alice_client.get(url)
+    with CaptureQueriesContext(connection) as one_letter:
+        alice_client.get(url)
+    template = case.letters.get().template  # the récépissé's
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            case_letter_create(case=case, template=template, author=None, send=True)
+    with CaptureQueriesContext(connection) as four_letters:
+        page = alice_client.get(url).content.decode()
+    assert page.count('">Voir le courrier<span') == 4
+    assert len(four_letters) == len(one_letter)
