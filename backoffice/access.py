@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from backoffice.models import CaseShare, Note
+from backoffice.models import Note
 from gru.models import Membership
 from portal.models import User
-from teleservices.models import Case, CaseQuerySet
+from teleservices.models import Case, CaseQuerySet, CaseShare
 
 VIEW_CASE = "view_case"
 

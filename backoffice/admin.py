@@ -19,8 +19,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from backoffice.models import Status, Transition, Workflow
 from backoffice.workflows import StatusSpec, TransitionSpec, workflow_errors
+from teleservices.workflows import Status, Transition, Workflow
 
 
 def _kept(formset: forms.BaseModelFormSet) -> list[forms.ModelForm]:

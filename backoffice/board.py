@@ -17,9 +17,9 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from backoffice.models import Status
 from gru.workdays import add_working_days
 from teleservices.models import Case, CaseQuerySet
+from teleservices.workflows import Status
 
 PAGE_SIZE = 25
 COUNTS_SECONDS = 300

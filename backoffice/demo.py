@@ -13,12 +13,12 @@ from typing import Any
 from django.utils import timezone
 
 from backoffice import services
-from backoffice.default_workflow import workflow_build
-from backoffice.models import Status, Transition, Workflow
 from gru.models import Department, Membership
 from portal.models import User
 from teleservices import services as teleservices_services
+from teleservices.default_workflow import workflow_build
 from teleservices.models import Case, Teleservice
+from teleservices.workflows import Status, Transition, Workflow
 
 FIRST_NAMES = [
     "Camille", "Louise", "Léa", "Manon", "Chloé", "Inès", "Jade", "Emma", "Zoé", "Lina", "Anne", "Marie", "Sophie",

@@ -10,12 +10,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import access
-from backoffice.models import Export, SavedView, Status, Transition
+from backoffice.models import Export, SavedView
 from gru.forms import HtmlDateInput, NameField
 from gru.models import Department, Membership
 from portal.forms import DATE_HINT, DateInput
 from portal.models import User
 from teleservices.models import Case, CaseQuerySet, Teleservice
+from teleservices.workflows import Status, Transition
 
 UNASSIGNED = "none"
 

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from backoffice import access
-from backoffice.models import CaseShare, Note, Transition
+from backoffice.models import Note
 from gru.models import Membership
 from letters.services import case_letter_create
 from portal.models import User
-from teleservices.models import Case, CaseEvent, Teleservice
+from teleservices.models import Case, CaseEvent, CaseShare, Teleservice
 from teleservices.services import case_notify, case_sensitive_files_remove
+from teleservices.workflows import Transition
 
 
 def _locked(case: Case) -> Case:

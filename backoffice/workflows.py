@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from backoffice.models import Workflow
+from teleservices.workflows import Workflow
 
 
 @dataclass(frozen=True)

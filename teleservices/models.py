@@ -6,7 +6,6 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -19,15 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from gru.workdays import add_working_days, working_days_between
 from portal.models import HouseholdMember
 from teleservices.stages import stage_of
+from teleservices.workflows import Status, Transition, Workflow
 from vault.files import FileType
 
 if TYPE_CHECKING:
-    from backoffice.models import Status
     from portal.models import User
     from teleservices.definition import FormDefinition
 
@@ -93,8 +93,7 @@ class TeleserviceQuerySet(models.QuerySet["Teleservice"]):
 
 
 def _default_workflow() -> int:
-    """The standard workflow (the backoffice app owns workflows: read through the app registry, not imported)."""
-    return apps.get_model("backoffice", "Workflow").objects.default().pk
+    return Workflow.objects.default().pk
 
 
 class Teleservice(models.Model):
@@ -131,7 +130,7 @@ class Teleservice(models.Model):
         help_text=_("Counted from submission, public holidays excluded, paused while waiting for the citizen."),
     )
     workflow = models.ForeignKey(
-        "backoffice.Workflow",
+        Workflow,
         on_delete=models.PROTECT,
         related_name="teleservices",
         verbose_name=_("instruction workflow"),
@@ -141,7 +140,7 @@ class Teleservice(models.Model):
         _("when the deadline passes without a decision"), max_length=10, choices=Silence.choices, default="", blank=True
     )
     silence_transition = models.ForeignKey(
-        "backoffice.Transition",
+        Transition,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -471,9 +470,9 @@ class CaseQuerySet(models.QuerySet["Case"]):
 class Case(models.Model):
     """A citizen's request: a draft until submitted, then a case with a reference that agents instruct.
 
-    Its status is a step of the téléservice's workflow (backoffice); drafts have none. The deadline counts working
-    days from submission; while the case waits for the citizen it is paused (`deadline` empty, the working days left
-    kept in `paused_days_left`)."""
+    Its status is a step of the téléservice's workflow (teleservices/workflows.py); drafts have none. The deadline
+    counts working days from submission; while the case waits for the citizen it is paused (`deadline` empty, the
+    working days left kept in `paused_days_left`)."""
 
     class Channel(models.TextChoices):
         WEB = "web", _("Online")
@@ -511,9 +510,7 @@ class Case(models.Model):
         related_name="+",
         verbose_name=_("filed by the agent"),
     )
-    status = models.ForeignKey(
-        "backoffice.Status", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
-    )
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
     department = models.ForeignKey(
         "gru.Department",
         on_delete=models.PROTECT,
@@ -556,7 +553,7 @@ class Case(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     paused_days_left = models.SmallIntegerField(null=True, blank=True, editable=False)
     resume_status = models.ForeignKey(
-        "backoffice.Status", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        Status, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     closed_at = models.DateTimeField(_("decided on"), null=True, blank=True)
     draft_expires_at = models.DateTimeField(_("draft kept until"), null=True, blank=True)
@@ -681,6 +678,21 @@ class Case(models.Model):
         return ["status", "deadline", "paused_days_left", "closed_at", "updated_at"]
 
 
+class CaseShare(UserObjectPermissionBase):
+    """django-guardian's object permission on a case, with a direct foreign key (fast joins)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    with_notes = models.BooleanField(
+        _("internal notes shared too"),
+        default=False,
+        help_text=_("Without them, the agent asked for an opinion sees only the notes they wrote."),
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("case shared with an agent")
+        verbose_name_plural = _("cases shared with agents")
+
+
 class CaseEvent(models.Model):
     """A line of a case's timeline; some kinds are for agents only."""
 
@@ -706,7 +718,7 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    status = models.ForeignKey("backoffice.Status", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     comment = models.TextField(blank=True)
     detail = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -1,15 +1,18 @@
 """The words citizens read for where their request stands, the same whatever the workflow.
 
-Each workflow names its statuses for its agents (backoffice.Status); citizens are told the stage a status stands
+Each workflow names its statuses for its agents (teleservices/workflows.py); citizens are told the stage a status stands
 for: every citizen page, email and letter reads it from `stage_of`, here and nowhere else.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from teleservices.workflows import Status
 
 
 class Stage(models.TextChoices):
@@ -33,16 +36,7 @@ FINAL_STAGES = {
 }
 
 
-class StatusLike(Protocol):
-    """What a stage is read from: a backoffice.Status (teleservices reads it through the relation)."""
-
-    key: str
-    is_initial: bool
-    is_terminal: bool
-    waits_for_citizen: bool
-
-
-def stage_of(status: StatusLike) -> Stage:
+def stage_of(status: Status) -> Stage:
     """The stage a workflow's status stands for, as citizens are told it."""
     if status.is_terminal:
         return FINAL_STAGES.get(status.key, Stage.DONE)

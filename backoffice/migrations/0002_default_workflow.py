@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from backoffice.default_workflow import default_workflow_build
+from teleservices.default_workflow import default_workflow_build
 
 
 def build(apps, schema_editor):

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from backoffice import access, services
 from backoffice.board import urgency
 from backoffice.forms import AssignForm, NoteForm, ShareForm, TransitionForm
-from backoffice.models import Transition
 from gru.access import agent_required
 from gru.models import Membership
 from letters.forms import LetterTemplateChoiceForm
@@ -24,6 +23,7 @@ from teleservices import services as teleservices_services
 from teleservices.filling import answered_documents, summary
 from teleservices.forms import MessageForm
 from teleservices.models import Case
+from teleservices.workflows import Transition
 from vault.forms import DocumentRefusalForm
 from vault.models import Document
 

@@ -4,7 +4,7 @@ status, department, deadline and applicant."""
 from django.db import migrations
 from django.utils import timezone
 
-from backoffice.default_workflow import LEGACY_STATUSES, SLUG
+from teleservices.default_workflow import LEGACY_STATUSES, SLUG
 from gru.workdays import add_working_days
 
 

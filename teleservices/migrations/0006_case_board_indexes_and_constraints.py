@@ -24,10 +24,12 @@ class Migration(migrations.Migration):
             name='workflow',
             field=models.ForeignKey(blank=True, db_constraint=False, default=teleservices.models._default_workflow, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='backoffice.workflow', verbose_name='instruction workflow'),
         ),
+        # Without its default here: `_default_workflow` reads the workflows' table of today, which migration 0019
+        # names (0018 gives the field its default back). No téléservice is without a workflow since 0004.
         migrations.AlterField(
             model_name='teleservice',
             name='workflow',
-            field=models.ForeignKey(default=teleservices.models._default_workflow, on_delete=django.db.models.deletion.PROTECT, related_name='teleservices', to='backoffice.workflow', verbose_name='instruction workflow'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teleservices', to='backoffice.workflow', verbose_name='instruction workflow'),
         ),
         migrations.AddIndex(
             model_name='case',

@@ -4,7 +4,7 @@
 from django.urls import reverse
 
 from backoffice import services
-from backoffice.models import CaseShare
+from teleservices.models import CaseShare
 from tests.backoffice.conftest import submit
 from tests.conftest import sign_in
 

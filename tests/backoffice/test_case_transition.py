@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from backoffice import services
-from backoffice.models import Workflow
 from teleservices.models import Case, CaseEvent
+from teleservices.workflows import Workflow
 from tests.backoffice.conftest import action, submit
 
 

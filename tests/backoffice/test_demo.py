@@ -4,10 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from backoffice import default_workflow
 from backoffice.board import urgency
 from backoffice.models import Note
 from backoffice.workflows import workflow_errors, workflow_specs
+from teleservices import default_workflow
 from teleservices.models import Case, CaseEvent, Message, Teleservice
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice import default_workflow
 from backoffice.board import PAGE_SIZE
 from portal.models import User
-from teleservices import services
+from teleservices import default_workflow, services
 from teleservices.models import Case, CaseEvent, Teleservice
 from tests.backoffice.conftest import submit
 from tests.conftest import sign_in

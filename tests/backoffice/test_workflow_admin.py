@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from backoffice import default_workflow
-from backoffice.models import Status, Workflow
 from backoffice.workflows import StatusSpec, TransitionSpec, workflow_errors, workflow_specs
+from teleservices import default_workflow
+from teleservices.workflows import Status, Workflow
 from tests.conftest import sign_in
 
 RECUE = StatusSpec("recue", "Reçue", is_initial=True)
@@ -156,7 +156,7 @@ def _standard():
 
 
 def test_an_administrator_creates_a_workflow_with_its_statuses_and_actions_in_one_submission(dave_client):
-    response = dave_client.post(reverse("admin:backoffice_workflow_add"), _data(STATUSES, ACTIONS))
+    response = dave_client.post(reverse("admin:teleservices_workflow_add"), _data(STATUSES, ACTIONS))
 
     assert response.status_code == 302, response.context["errors"]
     workflow = Workflow.objects.get(slug="permis")
@@ -194,7 +194,7 @@ def test_an_administrator_creates_a_workflow_with_its_statuses_and_actions_in_on
     ids=["no-initial", "final-with-action", "unreachable"],
 )
 def test_a_workflow_that_cannot_work_is_refused_and_nothing_is_saved(dave_client, statuses, actions, message):
-    response = dave_client.post(reverse("admin:backoffice_workflow_add"), _data(statuses, actions))
+    response = dave_client.post(reverse("admin:teleservices_workflow_add"), _data(statuses, actions))
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -207,7 +207,7 @@ def test_the_change_form_shows_the_identifiers_of_the_statuses_of_each_action(
 ):
     workflow = Workflow.objects.default()
     with django_assert_max_num_queries(21):  # the template letters an action may send, read once
-        response = dave_client.get(reverse("admin:backoffice_workflow_change", args=[workflow.pk]))
+        response = dave_client.get(reverse("admin:teleservices_workflow_change", args=[workflow.pk]))
     assert 'value="recue, en_cours, attente"' in response.content.decode()
 
 
@@ -216,7 +216,7 @@ def test_a_status_that_an_action_uses_cannot_be_deleted_in_the_same_save(dave_cl
     statuses, actions = _standard()
     data = _data(statuses, actions, workflow) | {"statuses-2-DELETE": "on"}
 
-    response = dave_client.post(reverse("admin:backoffice_workflow_change", args=[workflow.pk]), data)
+    response = dave_client.post(reverse("admin:teleservices_workflow_change", args=[workflow.pk]), data)
 
     assert response.status_code == 200
     assert "The action “Reprendre l&#x27;instruction” uses the status “attente”" in response.content.decode()
@@ -230,7 +230,7 @@ def test_an_existing_workflow_changes_its_initial_status_and_gains_an_action(dav
     actions = [*actions, ("Renvoyer à l'accueil", "en_cours", "recue", "")]
 
     response = dave_client.post(
-        reverse("admin:backoffice_workflow_change", args=[workflow.pk]), _data(statuses, actions, workflow)
+        reverse("admin:teleservices_workflow_change", args=[workflow.pk]), _data(statuses, actions, workflow)
     )
 
     assert response.status_code == 302, response.context["errors"]
@@ -242,11 +242,11 @@ def test_an_existing_workflow_changes_its_initial_status_and_gains_an_action(dav
 
 def test_the_list_of_workflows_counts_their_statuses(dave_client):
     Workflow.objects.default()
-    response = dave_client.get(reverse("admin:backoffice_workflow_changelist"))
+    response = dave_client.get(reverse("admin:teleservices_workflow_changelist"))
     assert response.status_code == 200
     assert response.context["cl"].result_list.get(slug="standard").status_count == len(default_workflow.STATUSES)
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, db):
-    response = client.get(reverse("admin:backoffice_workflow_changelist"))
+    response = client.get(reverse("admin:teleservices_workflow_changelist"))
     assert response.status_code == 302 and "/login/" in response.url

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from backoffice.models import Workflow
 from teleservices.models import Category, Field, Teleservice
+from teleservices.workflows import Workflow
 from tests.conftest import sign_in
 
 

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backoffice.demo import seed_workflows
-from backoffice.models import Status, Workflow
 from backoffice.services import case_transition
 from letters.services import case_letter_create
 from teleservices import services
@@ -17,6 +16,7 @@ from teleservices.definition import FormDefinition
 from teleservices.filling import documents_to_prepare
 from teleservices.models import Case, Field, Teleservice
 from teleservices.stages import Stage, stage_of
+from teleservices.workflows import Status, Workflow
 
 REPORT = {"categorie": "eclairage", "localisation": "Devant le 4 rue des Tilleuls"}
 CITIZEN_WORDS = {

@@ -29,7 +29,6 @@ from django.utils import timezone
 from PIL import Image
 
 from backoffice.demo import CITY, FIRST_NAMES, LAST_NAMES, POSTCODE, STREETS
-from backoffice.models import Status
 from gru.models import Membership
 from gru.workdays import add_working_days
 from teleservices.conditions import Condition
@@ -38,6 +37,7 @@ from teleservices.demo import TELESERVICES
 from teleservices.filling import file_answer, prefill_answers
 from teleservices.models import Case, CaseEvent, Teleservice
 from teleservices.services import REFERENCE_ALPHABET, REFERENCE_LENGTH
+from teleservices.workflows import Status
 from vault.files import CheckedFile
 from vault.services import stored_file_create
 
