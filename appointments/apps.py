@@ -1,11 +1,18 @@
 from django.apps import AppConfig
 
+SPACE_APPOINTMENTS = 3  # the next appointments shown in "Mon espace"
+
 
 class AppointmentsConfig(AppConfig):
     name = "appointments"
 
     def ready(self) -> None:
+        from appointments.notifications import EVENTS
+        from gru.notifications import events_register
+
         self._search_kind_register()
+        self._space_section_register()
+        events_register(EVENTS)
 
     @staticmethod
     def _search_kind_register() -> None:
@@ -25,5 +32,24 @@ class AppointmentsConfig(AppConfig):
                 result=lambda type: Result(
                     title=type.label, summary=type.description, url=reverse("appointments:slots", args=[type.slug])
                 ),
+            )
+        )
+
+    @staticmethod
+    def _space_section_register() -> None:
+        """The citizen space's home ("Mon espace", portal, below this app) shows the citizen's next appointments."""
+        from appointments.models import Appointment
+        from portal.space import Section, sections_register
+
+        sections_register(
+            Section(
+                key="appointments",
+                position=20,
+                template="appointments/_space_appointments.html",
+                context=lambda user: {
+                    "appointments": Appointment.objects.for_citizen(user)
+                    .upcoming()
+                    .select_related("type", "agenda")[:SPACE_APPOINTMENTS]
+                },
             )
         )

@@ -405,7 +405,7 @@ def earlier_slot_alerts_claim(
 def appointment_notify(
     *, appointment: Appointment, event: str, calendar: bool = True, **context: Any
 ) -> list[Notification]:
-    """Tell the citizen about their appointment (gru.notifications.EVENTS), in the transaction of the change; with
+    """Tell the citizen about their appointment (appointments/notifications.py), in the transaction of the change; with
     its calendar event attached (`calendar`), as it is now: a cancelled one tells calendars to remove it."""
     type, agenda, citizen = appointment.type, appointment.agenda, appointment.citizen
     attachments: list[StoredFile] = []

@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any
 
 from allauth.account.authentication import get_authentication_records
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,7 +27,7 @@ SECOND_FACTOR_STEPS = {"mfa_authenticate", "mfa_reauthenticate", "mfa_reauthenti
 
 
 def is_staff_area(path: str) -> bool:
-    return path.startswith((reverse("backoffice:home"), reverse("admin:index")))
+    return path.startswith((reverse(settings.AGENT_HOME_URL), reverse("admin:index")))
 
 
 def _standing(user: Any) -> tuple[bool, bool]:

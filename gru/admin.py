@@ -68,7 +68,6 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
     actions = ["retry"]
-    exclude = ["attachments"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

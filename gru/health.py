@@ -1,6 +1,6 @@
 """Readiness (/readyz): can the portal do its work? Every service a request or a background job needs is asked, at
-once, through django-health-check's checks: its own for the database, the cache, the broker, a Celery worker and the
-private file storage, ours for Celery beat and the antivirus.
+once, through django-health-check's checks: its own for the database, the cache, the broker and a Celery worker, ours
+for Celery beat, then those the apps register when they start (`readiness_check_register`: their own services).
 
 /healthz stays the cheap liveness check (the process and its database and Redis answer); /readyz takes longer, up to
 READYZ_WORKER_TIMEOUT seconds when no worker answers. `/readyz?check=worker` (the parameter repeated as needed) asks
@@ -21,6 +21,7 @@ import dataclasses
 import datetime
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -28,11 +29,10 @@ from celery.beat import PersistentScheduler, ScheduleEntry
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from health_check.base import HealthCheck, HealthCheckResult
-from health_check.checks import Cache, Database, Storage
+from health_check.checks import Cache, Database
 from health_check.contrib.celery import Ping
 from health_check.contrib.redis import Redis
 from health_check.exceptions import ServiceUnavailable
@@ -41,7 +41,6 @@ from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError
 
 from gru.celery import app as celery_app
-from vault import antivirus
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +49,12 @@ HEARTBEAT_KEY = "readyz:beat-heartbeat"
 PROBE_TIMEOUT = 2
 # The words of /readyz, the only ones it ever says about a dependency.
 OK, FAILED, STALE, DISABLED = "ok", "failed", "stale", "disabled"
+
+# A function giving an app's check, or None for a dependency this deployment goes without: called at each request, as
+# the settings it reads may change.
+CheckFactory = Callable[[], HealthCheck | None]
+# The apps' checks, by name, in the order they registered them.
+_registered: dict[str, CheckFactory] = {}
 
 
 class Stale(ServiceUnavailable):
@@ -121,31 +126,10 @@ class Worker(Ping):
         super().run()
 
 
-def signatures_fresh(
-    published: datetime.datetime | None, *, now: datetime.datetime, max_age: datetime.timedelta
-) -> bool:
-    """Whether signatures of that date are recent enough; without a date, they are not (fail closed). A date in the
-    future (clocks apart) counts as fresh."""
-    return published is not None and now - published < max_age
-
-
-@dataclasses.dataclass
-class Antivirus(HealthCheck):
-    """clamd answers PING, and its signature database is less than `max_age` old (freshclam updates it several times a
-    day: two days old, the updates are failing)."""
-
-    max_age: datetime.timedelta = datetime.timedelta(hours=48)
-    timeout: datetime.timedelta = dataclasses.field(default=datetime.timedelta(seconds=2 * PROBE_TIMEOUT), repr=False)
-
-    def run(self) -> None:
-        if not antivirus.ping(timeout=PROBE_TIMEOUT):
-            raise ServiceUnavailable("clamd does not answer PING.")
-        try:
-            published = antivirus.signatures_date(antivirus.version(timeout=PROBE_TIMEOUT))
-        except antivirus.AntivirusUnavailable as error:
-            raise ServiceUnavailable("clamd does not answer VERSION.") from error
-        if not signatures_fresh(published, now=timezone.now(), max_age=self.max_age):
-            raise Stale(f"clamd's signatures are older than {self.max_age}, or undated.")
+def readiness_check_register(name: str, check: CheckFactory) -> None:
+    """Add a dependency of an app to /readyz under `name` (a word of its answer and a value of `?check=`), from the
+    app's AppConfig.ready()."""
+    _registered[name] = check
 
 
 def _broker_client() -> AsyncRedis:
@@ -164,10 +148,7 @@ def readiness_checks() -> dict[str, HealthCheck | None]:
         # The first worker to answer is enough (limit), instead of waiting the whole timeout for others.
         "worker": Worker(app=celery_app, timeout=datetime.timedelta(seconds=settings.READYZ_WORKER_TIMEOUT), limit=1),
         "scheduler": Scheduler(max_age=datetime.timedelta(seconds=settings.READYZ_SCHEDULER_MAX_AGE)),
-        "antivirus": Antivirus(max_age=datetime.timedelta(hours=settings.READYZ_SIGNATURES_MAX_HOURS))
-        if settings.CLAMAV_ENABLED
-        else None,
-        "storage": Storage(alias="private"),  # citizens' files: a small file written, read back and deleted
+        **{name: check() for name, check in _registered.items()},
     }
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -19,9 +20,6 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from gru.colours import contrast_ratio
-
-if TYPE_CHECKING:
-    from portal.models import User
 
 CURRENT_ORGANISATION_KEY = "organisation:current"
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
@@ -176,9 +174,9 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         """Pending and whose next attempt has come."""
         return self.pending().filter(next_attempt_at__lte=now)
 
-    def in_space_of(self, user: User) -> NotificationQuerySet:
+    def in_space_of(self, user: AbstractBaseUser) -> NotificationQuerySet:
         """What the citizen reads in their space, newest first."""
-        return self.filter(recipient=user, channel=Notification.Channel.SPACE).order_by("-created_at", "-pk")
+        return self.filter(recipient_id=user.pk, channel=Notification.Channel.SPACE).order_by("-created_at", "-pk")
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
@@ -187,7 +185,8 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     """One message to one person through one channel, written in the transaction of the change it tells about (the
     outbox): a task sends it after the commit, the sweeper queues it again if that task was lost, and the row says
-    whether it went. Its context holds plain JSON values only, rendered when it is sent."""
+    whether it went. Its context holds plain JSON values only, rendered when it is sent. Its email's `attachments` are
+    files of the vault (`vault.StoredFile.notifications`, declared there: gru knows no app above it)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("email")
@@ -220,9 +219,6 @@ class Notification(models.Model):
     context = models.JSONField(default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
-    attachments = models.ManyToManyField(
-        "vault.StoredFile", blank=True, related_name="notifications", verbose_name=_("attachments")
-    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -19,12 +19,14 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.template.loader import render_to_string
@@ -35,10 +37,6 @@ from gru.models import Notification, Organisation
 from gru.queue import enqueue_all, enqueue_on_commit
 from gru.tasks import notification_send_task
 
-if TYPE_CHECKING:  # for types only: gru never imports the apps above it
-    from portal.models import User
-    from vault.models import StoredFile
-
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
@@ -47,6 +45,28 @@ RETRY_MAX = datetime.timedelta(hours=6)
 # A pending row is queued again once its task has had this long to run: less, and a busy queue gets duplicates.
 SWEEP_GRACE = datetime.timedelta(minutes=5)
 SWEEP_BATCH = 1000
+
+
+class Recipient(Protocol):
+    """What notify() reads of the account it tells (portal's User)."""
+
+    email: str
+    phone: str
+    notify_by_email: bool
+    notify_by_sms: bool
+
+
+class Attachment(Protocol):
+    """What an email reads of a file it carries (vault's StoredFile, reached through `Notification.attachments`)."""
+
+    pk: Any
+    name: str
+    content_type: str
+
+    @property
+    def is_available(self) -> bool: ...
+
+    def read(self) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -59,14 +79,7 @@ class Event:
     sms: the template of a text message, for the few short events that cannot wait: sent to those who chose text
         messages and gave a phone number.
     essential: the email goes even to a citizen who turned emails off, because the law or their request depends on
-        it: the acknowledgement of a request (accusé de réception, Code des relations entre le public et
-        l'administration, L112-3: it gives the reference and the deadline), a request for information (the request
-        waits for their answer, its deadline paused), and an invitation to a household (its recipient has no
-        preferences: it may be their first contact with us), the link to enrol a second factor (an agent cannot work
-        without it), the cancellation of an appointment (cancelled by the department, the citizen would otherwise
-        come for nothing), the code of consent an agent at the counter asks for (the citizen is in front of them,
-        waiting for it), and the unlock link of an account locked after failed sign-ins (its holder could not sign
-        in otherwise).
+        it (the app declaring the event says why).
     """
 
     template: str
@@ -75,39 +88,34 @@ class Event:
     essential: bool = False
 
 
-EVENTS: dict[str, Event] = {
-    "case_received": Event("teleservices/emails/acknowledgement", essential=True),
-    "case_status_changed": Event("teleservices/emails/status_changed"),
-    "case_information_requested": Event(
-        "teleservices/emails/information_requested", sms="teleservices/sms/information_requested.txt", essential=True
-    ),
-    "case_message": Event("teleservices/emails/new_message"),
-    "case_letter": Event("teleservices/emails/letter"),
-    "draft_expiring": Event("teleservices/emails/draft_reminder"),
-    "counter_consent_code": Event(
-        "teleservices/emails/counter_consent", sms="teleservices/sms/counter_consent.txt", essential=True
-    ),
-    "document_expiring": Event("vault/emails/document_expiring", sms="vault/sms/document_expiring.txt"),
-    "document_refused": Event("vault/emails/document_refused"),
-    "household_invitation": Event("portal/emails/household_invitation", space=False, essential=True),
-    "account_locked": Event("portal/emails/account_locked", space=False, essential=True),
-    "second_factor_enrolment": Event("portal/emails/second_factor_enrolment", space=False, essential=True),
-    "appointment_confirmed": Event("appointments/emails/confirmed"),
-    "appointment_moved": Event("appointments/emails/moved"),
-    "appointment_cancelled": Event("appointments/emails/cancelled", essential=True),
-    "appointment_reminder": Event("appointments/emails/reminder", sms="appointments/sms/reminder.txt"),
-    "earlier_slot_available": Event("appointments/emails/earlier_slot"),
-}
+# Every app's events, by name: the app raising them declares them when it starts (events_register).
+_events: dict[str, Event] = {}
+
+
+def events_register(events: Mapping[str, Event]) -> None:
+    """Declare the events an app raises, by name, from its AppConfig.ready(): notify() knows no other."""
+    for name, event in events.items():
+        if _events.setdefault(name, event) != event:
+            raise ImproperlyConfigured(f"The notification event {name!r} is declared twice, differently.")
+
+
+def _event(name: str) -> Event:
+    try:
+        return _events[name]
+    except KeyError:
+        raise LookupError(
+            f"Unknown notification event {name!r}: the app raising it declares it with events_register()."
+        ) from None
 
 
 def notify(
     *,
     event: str,
-    user: User | None = None,
+    user: Recipient | None = None,
     email: str = "",
     context: dict[str, Any],
     url: str = "",
-    attachments: Iterable[StoredFile] = (),
+    attachments: Iterable[Attachment] = (),
     topic: str = "",
     hold: datetime.timedelta | None = None,
 ) -> list[Notification]:
@@ -117,7 +125,7 @@ def notify(
     context: plain JSON values (strings, numbers, dates and datetimes, stored as ISO strings) rendered when sent,
         never model instances, which would be read again at an unknown later time.
     url: the page to open, a path of the portal (made absolute in emails and text messages) or a full URL.
-    attachments: stored files (vault.StoredFile) attached to the email.
+    attachments: the files (vault's StoredFile) attached to the email.
     topic: what the rows are about (`"case:12"`, `"appointment:7"`), for notifications_release and
         notifications_withdraw.
     hold: the rows to send wait this long for notifications_release (an attachment still being made), then go as
@@ -125,7 +133,7 @@ def notify(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("notify() belongs inside the transaction of the change it tells about.")
-    definition = EVENTS[event]
+    definition = _event(event)
     plain = json.loads(json.dumps(context, cls=DjangoJSONEncoder))
     channels = _channels(definition, user, email)
     if not channels:
@@ -142,23 +150,23 @@ def notify(
         if row.channel == Notification.Channel.SPACE:  # a row the citizen reads: delivered as soon as written
             row.status, row.sent_at = Notification.Status.SENT, now
     Notification.objects.bulk_create(rows)
-    attachments = list(attachments)
+    attachment_ids = [attachment.pk for attachment in attachments]  # by id: gru does not import their model
     for row in rows:
-        if row.channel == Notification.Channel.EMAIL and attachments:
-            row.attachments.set(attachments)
+        if row.channel == Notification.Channel.EMAIL and attachment_ids:
+            row.attachments.set(attachment_ids)
         if row.status == Notification.Status.PENDING and not hold:
             enqueue_on_commit(notification_send_task, notification_id=row.pk)
     return rows
 
 
-def notifications_release(*, topic: str, event: str, attachments: Iterable[StoredFile] = ()) -> int:
+def notifications_release(*, topic: str, event: str, attachments: Iterable[Attachment] = ()) -> int:
     """The held rows of `event` about `topic` go now, their emails with `attachments`; returns how many. Call it in
     the transaction of the change that makes them ready."""
     rows = list(Notification.objects.pending().filter(topic=topic, event=event, attempts=0).select_for_update())
-    attachments = list(attachments)
+    attachment_ids = [attachment.pk for attachment in attachments]  # by id: gru does not import their model
     for row in rows:
         if row.channel == Notification.Channel.EMAIL:
-            row.attachments.add(*attachments)
+            row.attachments.add(*attachment_ids)
         row.next_attempt_at = timezone.now()
         row.save(update_fields=["next_attempt_at"])
         enqueue_on_commit(notification_send_task, notification_id=row.pk)
@@ -172,7 +180,7 @@ def notifications_withdraw(*, topic: str, events: Iterable[str]) -> int:
     return rows.update(status=Notification.Status.WITHDRAWN)
 
 
-def _channels(definition: Event, user: User | None, email: str) -> list[tuple[str, str, str]]:
+def _channels(definition: Event, user: Recipient | None, email: str) -> list[tuple[str, str, str]]:
     """(channel, address, template) of each row the event gives for this person, as they chose in their profile."""
     channels: list[tuple[str, str, str]] = []
     address = email or (user.email if user is not None else "")
@@ -242,7 +250,7 @@ class AttachmentNotReady(Exception):
 
 
 def _send_email(notification: Notification) -> None:
-    files = list(notification.attachments.all())
+    files: list[Attachment] = list(notification.attachments.all())
     if not all(f.is_available for f in files):
         raise AttachmentNotReady("an attachment is not available (antivirus)")
     message = emails.email_message(
@@ -288,7 +296,7 @@ def notifications_retry(*, notifications: models.QuerySet[Notification]) -> int:
 
 
 @transaction.atomic
-def notifications_mark_read(*, user: User, notifications: Iterable[Notification]) -> int:
+def notifications_mark_read(*, user: AbstractBaseUser, notifications: Iterable[Notification]) -> int:
     """The citizen has seen these notifications of their space; returns how many were unread."""
     ids = [n.pk for n in notifications if n.read_at is None]
     return Notification.objects.in_space_of(user).unread().filter(pk__in=ids).update(read_at=timezone.now())

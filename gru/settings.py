@@ -156,6 +156,9 @@ PASSWORD_RESET_TIMEOUT = 3600
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "home"
+# The agents' home, named here so that no app below the back office names it: where agents land once signed in, and
+# where the agents' area begins (its paths need a second factor, gru/access.py).
+AGENT_HOME_URL = "backoffice:home"
 
 # The reverse proxies in front of the portal (gru/proxies.py): how many append to X-Forwarded-For (1 behind one load
 # balancer), or their networks (CIDR, comma-separated), whose X-Forwarded-For alone is believed. 0: none, REMOTE_ADDR

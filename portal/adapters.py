@@ -3,6 +3,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.utils import build_absolute_uri
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.urls import reverse
@@ -51,9 +52,9 @@ class AccountAdapter(DefaultAccountAdapter):
         franceconnect_linking.identity_connect_pending(request, user)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
-        """Agents land on the back office, citizens on their space (unless a `next` URL was given)."""
+        """Agents land on their home (AGENT_HOME_URL), citizens on their space (unless a `next` URL was given)."""
         if is_agent(request.user):
-            return reverse("backoffice:home")
+            return reverse(settings.AGENT_HOME_URL)
         return super().get_login_redirect_url(request)
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:

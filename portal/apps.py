@@ -9,6 +9,9 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from allauth.mfa.signals import authenticator_added
 
+        from gru.notifications import events_register
+        from portal.notifications import EVENTS
         from portal.second_factor import second_factor_added
 
         authenticator_added.connect(second_factor_added, dispatch_uid="portal.second_factor_added")
+        events_register(EVENTS)

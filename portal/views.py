@@ -14,18 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from appointments.models import Appointment
 from gru.models import Notification
 from gru.notifications import notifications_mark_read
 from portal import geocoder, lockouts, second_factor, services
 from portal.forms import AddressForm, HouseholdCreateForm, HouseholdMemberForm, InvitationForm, ProfileForm
 from portal.models import Household, HouseholdInvitation, HouseholdMember
-from teleservices.models import Case
+from portal.space import sections
 
 GET_POST = require_http_methods(["GET", "POST"])
-SPACE_REQUESTS = 5  # the latest requests shown in "Mon espace"
-SPACE_NOTIFICATIONS = 5  # the latest unread notifications shown there
-SPACE_APPOINTMENTS = 3  # the next appointments shown there
+SPACE_NOTIFICATIONS = 5  # the latest unread notifications shown in "Mon espace"
 NOTIFICATIONS_PER_PAGE = 20
 
 
@@ -37,14 +34,10 @@ def _own_household(request: HttpRequest) -> Household:
 @require_http_methods(["GET"])
 def space(request: HttpRequest) -> HttpResponse:
     household = Household.objects.of(request.user).prefetch_related("members").first()
-    requests = Case.objects.visible_to_citizen(request.user).select_related("teleservice", "status", "version")
-    requests = requests[:SPACE_REQUESTS]
     unread = Notification.objects.in_space_of(request.user).unread()
-    appointments = Appointment.objects.for_citizen(request.user).upcoming().select_related("type", "agenda")
     context = {
         "household": household,
-        "requests": requests,
-        "appointments": appointments[:SPACE_APPOINTMENTS],
+        "sections": [(section.template, section.context(request.user)) for section in sections()],
         "unread": unread[:SPACE_NOTIFICATIONS],
         "unread_count": unread.count(),
     }

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+SPACE_REQUESTS = 5  # the latest requests shown in "Mon espace"
+
 
 class TeleservicesConfig(AppConfig):
     name = "teleservices"
@@ -7,13 +9,17 @@ class TeleservicesConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import email_confirmed, user_signed_up
 
+        from gru.notifications import events_register
         from teleservices import receivers
+        from teleservices.notifications import EVENTS
 
         email_confirmed.connect(receivers.link_on_email_confirmed, dispatch_uid="teleservices_link_on_confirmed")
         user_signed_up.connect(receivers.link_on_signed_up, dispatch_uid="teleservices_link_on_signed_up")
 
         self._vault_rules_register()
         self._search_kinds_register()
+        self._space_section_register()
+        events_register(EVENTS)
 
     @staticmethod
     def _vault_rules_register() -> None:
@@ -56,5 +62,25 @@ class TeleservicesConfig(AppConfig):
                     summary="",
                     url=f"{reverse('teleservices:catalogue')}#categorie-{category.slug}",
                 ),
+            )
+        )
+
+    @staticmethod
+    def _space_section_register() -> None:
+        """The citizen space's home ("Mon espace", portal, below this app) shows the citizen's latest requests, drafts
+        included."""
+        from portal.space import Section, sections_register
+        from teleservices.models import Case
+
+        sections_register(
+            Section(
+                key="requests",
+                position=10,
+                template="teleservices/_space_requests.html",
+                context=lambda user: {
+                    "requests": Case.objects.visible_to_citizen(user).select_related(
+                        "teleservice", "status", "version"
+                    )[:SPACE_REQUESTS]
+                },
             )
         )

@@ -329,7 +329,7 @@ def case_notify(
     hold: datetime.timedelta | None = None,
     **context: Any,
 ) -> list[Notification]:
-    """Tell the applicant about their request (gru.notifications.EVENTS), in the transaction of the change: its
+    """Tell the applicant about their request (teleservices/notifications.py), in the transaction of the change: its
     account, or the email address given at the counter by someone without one. `hold`: see notify()."""
     name = case.applicant_first_name or (case.user.get_short_name() if case.user else "")
     return notify(

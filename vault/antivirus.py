@@ -10,8 +10,8 @@ closing the connection, an ERROR reply) raises AntivirusUnavailable, and the cal
 retries later. Settings: CLAMAV_SOCKET (a Unix socket; if empty, CLAMAV_HOST and CLAMAV_PORT over TCP) and
 CLAMAV_TIMEOUT (seconds allowed for each network operation, the scan included).
 
-PING and VERSION serve the readiness check (gru.health), with a shorter timeout of its own: clamd answers, and the date
-of its signature database, which VERSION reports.
+PING and VERSION serve the readiness check (vault/health.py), with a shorter timeout of its own: clamd answers, and the
+date of its signature database, which VERSION reports.
 """
 
 from __future__ import annotations

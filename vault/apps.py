@@ -10,10 +10,15 @@ class VaultConfig(AppConfig):
     name = "vault"
 
     def ready(self) -> None:
+        from gru.notifications import events_register
         from portal.services import household_leave_handler_register
+        from vault.health import readiness_checks_register
+        from vault.notifications import EVENTS
         from vault.services import documents_follow_leaver
 
         household_leave_handler_register(documents_follow_leaver)
+        events_register(EVENTS)
+        readiness_checks_register()
         if not settings.CLAMAV_ENABLED:
             logger.warning(
                 "The antivirus is disabled (CLAMAV_ENABLED=false): uploaded files are not scanned "

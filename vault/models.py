@@ -96,6 +96,15 @@ class StoredFile(models.Model):
     scan = models.CharField(_("antivirus"), max_length=20, choices=Scan.choices, default=Scan.PENDING)
     virus = models.CharField(_("virus found"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The emails this file is attached to, read by gru as `notification.attachments`: declared here, as gru knows no app
+    # above it, on the table first made from gru's side.
+    notifications = models.ManyToManyField(
+        "gru.Notification",
+        blank=True,
+        related_name="attachments",
+        db_table="gru_notification_attachments",
+        verbose_name=_("notifications"),
+    )
 
     objects = StoredFileQuerySet.as_manager()
 

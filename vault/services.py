@@ -301,7 +301,7 @@ def document_refuse(*, document: Document, agent: User, reason: str) -> Document
 
 
 def document_notify(*, document: Document, event: str) -> list[Notification]:
-    """Tell the owner about one of their documents (gru.notifications.EVENTS), in the transaction of the change."""
+    """Tell the owner about one of their documents (vault/notifications.py), in the transaction of the change."""
     context = {
         "name": document.owner.get_short_name(),
         "label": document.type.label,

@@ -6,13 +6,14 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import translation
 
 from backoffice.services import case_transition, cases_bulk_transition
 from gru.models import Notification
-from gru.notifications import notification_send, notify
+from gru.notifications import Event, _events, events_register, notification_send, notify
 from portal.models import User
 from tests.backoffice.conftest import action, submit
 from tests.teleservices.conftest import pdf_bytes
@@ -79,6 +80,20 @@ def test_notify_belongs_inside_the_transaction_of_the_change(alice, transactiona
         notify(event="case_message", user=alice, context={})
     with transaction.atomic():
         assert len(notify(event="case_message", user=alice, context={})) == 2
+
+
+def test_notify_refuses_an_event_no_app_declared_and_writes_nothing(alice):
+    with pytest.raises(LookupError, match="Unknown notification event 'case_mesage'.*events_register"):
+        notify(event="case_mesage", user=alice, context={})
+    assert not Notification.objects.exists()
+
+
+def test_each_app_declares_its_own_events_and_none_is_declared_twice_differently():
+    assert {"case_received", "document_refused", "household_invitation", "appointment_reminder"} <= set(_events)
+    events_register({"case_message": Event("teleservices/emails/new_message")})  # the same again: nothing changes
+    with pytest.raises(ImproperlyConfigured, match="'case_message' is declared twice"):
+        events_register({"case_message": Event("appointments/emails/confirmed")})
+    assert _events["case_message"] == Event("teleservices/emails/new_message")
 
 
 def test_the_context_holds_plain_values_never_model_instances(alice, teleservices):

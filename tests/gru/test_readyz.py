@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from gru.celery import app as celery_app
-from gru.health import HEARTBEAT_KEY, HeartbeatScheduler, beat_heartbeat, beat_heartbeat_record, signatures_fresh
+from gru.health import HEARTBEAT_KEY, HeartbeatScheduler, beat_heartbeat, beat_heartbeat_record
 from tests.clamd import Clamd, clamd_running
 from tests.servers import (
     CELERY_STARTUP_TIMEOUT,
@@ -30,6 +30,7 @@ from tests.servers import (
     worker_answers,
 )
 from vault import antivirus
+from vault.health import signatures_fresh
 
 pytestmark = pytest.mark.django_db
 
