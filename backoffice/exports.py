@@ -42,8 +42,8 @@ from letters.models import Letter, LetterQuerySet
 from letters.pdf import pdfs_merge
 from portal.models import User
 from teleservices.definition import FormDefinition
-from teleservices.filling import SummaryLine, summary
 from teleservices.models import Case, CaseQuerySet, FormVersion
+from teleservices.summaries import SummaryLine, summary
 from vault import crypto
 
 logger = logging.getLogger(__name__)

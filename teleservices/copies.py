@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 
 from gru.models import Organisation
 from gru.pdf import DEFAULT_COLOUR, html_pdf, text_colour
-from teleservices.filling import summary
 from teleservices.models import Case
+from teleservices.summaries import summary
 
 
 def answers_copy_html(case: Case) -> str:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from gru.models import Organisation
 from portal.models import User
 from teleservices.definition import FieldDef
-from teleservices.filling import answer_text
 from teleservices.models import Case
+from teleservices.summaries import answer_text
 
 
 def letter_context(*, case: Case, agent: User | None = None) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from portal.models import Household
 from teleservices import services
 from teleservices.definition import FormDefinition, PageDef
-from teleservices.filling import PageForm, summary
-from teleservices.forms import CertificationForm
+from teleservices.forms import CertificationForm, PageForm
 from teleservices.models import Case
+from teleservices.summaries import summary
 from vault.models import Document, StoredFile
 from vault.services import StorageQuotaExceeded
 

@@ -22,19 +22,13 @@ from gru.queue import enqueue_all, enqueue_on_commit
 from gru.workdays import add_working_days
 from portal.models import Household, User
 from teleservices import tasks
+from teleservices.answers import answer_files, file_answer, prefill_answers
+from teleservices.blocks import too_few_rows_message
+from teleservices.checks import proof_expired, undated_uploads
 from teleservices.copies import answers_copy_pdf
 from teleservices.definition import FieldDef, FormDefinition, definition_errors, definition_from_rows
-from teleservices.filling import (
-    answer_files,
-    document_about,
-    file_answer,
-    prefill_answers,
-    proof_expired,
-    too_few_rows_message,
-    undated_uploads,
-    vault_member,
-)
 from teleservices.models import Case, CaseEvent, CounterConsent, FormVersion, Message, Teleservice
+from teleservices.offers import document_about, vault_member
 from teleservices.signals import case_submitted
 from vault.files import CheckedFile
 from vault.models import Document, DocumentType, StoredFile

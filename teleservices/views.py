@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.models import Household
 from teleservices import services
-from teleservices.filling import PageForm, documents_to_prepare, summary
-from teleservices.forms import DocumentShareForm, MessageForm, SearchForm
+from teleservices.forms import DocumentShareForm, MessageForm, PageForm, SearchForm
 from teleservices.models import Case, CaseEvent, Category, Teleservice
 from teleservices.pages import Desk, fill_page, review_page
 from teleservices.search import search
+from teleservices.summaries import documents_to_prepare, summary
 from vault import uploads
 from vault.services import StorageQuotaExceeded
 

@@ -20,9 +20,9 @@ from gru.access import agent_required
 from gru.models import Membership
 from letters.forms import LetterTemplateChoiceForm
 from teleservices import services as teleservices_services
-from teleservices.filling import answered_documents, summary
 from teleservices.forms import MessageForm
 from teleservices.models import Case
+from teleservices.summaries import answered_documents, summary
 from teleservices.workflows import Transition
 from vault.forms import DocumentRefusalForm
 from vault.models import Document

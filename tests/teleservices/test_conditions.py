@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from teleservices.conditions import Condition, Rule
 from teleservices.definition import EligibilityDef, FieldDef, FormDefinition, PageDef
-from teleservices.filling import PageForm
+from teleservices.forms import PageForm
 
 
 def _if(text: str) -> dict:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from teleservices import services
 from teleservices.definition import FieldDef, FormDefinition, PageDef, definition_errors
-from teleservices.filling import PageForm
+from teleservices.forms import PageForm
 from tests.teleservices.test_filing import _start
 
 TODAY = datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC)  # 25 November 2026 in Paris

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from teleservices.definition import FieldDef
-from teleservices.filling import FileLimits, file_limits
+from teleservices.fields import FileLimits, file_limits
 from tests.teleservices.conftest import pdf_bytes, png_bytes
 from tests.teleservices.test_filing import _fill_school_until_review
 from vault.models import Document, DocumentType, StoredFile

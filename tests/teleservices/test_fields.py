@@ -1,5 +1,5 @@
-"""Each field type of the form engine (teleservices/filling.py): what a good answer is stored as, how a bad one is
-refused in French, and that the other answers of the request are never lost."""
+"""Each field type of the form engine (teleservices/fields.py, checks.py, answers.py): what a good answer is stored
+as, how a bad one is refused in French, and that the other answers of the request are never lost."""
 
 import dataclasses
 import datetime
@@ -9,7 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from teleservices.definition import FieldDef, PageDef
-from teleservices.filling import PageForm
+from teleservices.forms import PageForm
 from tests.teleservices.conftest import pdf_bytes, png_bytes
 
 MORNING = datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC)  # 25 November 2026 in Paris

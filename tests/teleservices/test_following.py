@@ -13,9 +13,9 @@ from backoffice.services import case_transition
 from letters.services import case_letter_create
 from teleservices import services
 from teleservices.definition import FormDefinition
-from teleservices.filling import documents_to_prepare
 from teleservices.models import Case, Field, Teleservice
 from teleservices.stages import Stage, stage_of
+from teleservices.summaries import documents_to_prepare
 from teleservices.workflows import Status, Workflow
 
 REPORT = {"categorie": "eclairage", "localisation": "Devant le 4 rue des Tilleuls"}

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from teleservices.definition import FieldDef
-from teleservices.filling import document_about, offered_documents
+from teleservices.offers import document_about, offered_documents
 from tests.teleservices.conftest import pdf_bytes
 from tests.teleservices.test_filing import _fill_school_until_review
 from vault import demo, services

@@ -31,10 +31,10 @@ from PIL import Image
 from backoffice.demo import CITY, FIRST_NAMES, LAST_NAMES, POSTCODE, STREETS
 from gru.models import Membership
 from gru.workdays import add_working_days
+from teleservices.answers import file_answer, prefill_answers
 from teleservices.conditions import Condition
 from teleservices.definition import FieldDef, FormDefinition
 from teleservices.demo import TELESERVICES
-from teleservices.filling import file_answer, prefill_answers
 from teleservices.models import Case, CaseEvent, Teleservice
 from teleservices.services import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from teleservices.workflows import Status
