@@ -13,6 +13,7 @@ class AppointmentsConfig(AppConfig):
         self._search_kind_register()
         self._space_section_register()
         events_register(EVENTS)
+        self._menus_register()
 
     @staticmethod
     def _search_kind_register() -> None:
@@ -53,3 +54,13 @@ class AppointmentsConfig(AppConfig):
                 },
             )
         )
+
+    @staticmethod
+    def _menus_register() -> None:
+        """Booking in the citizens' menu, the agendas in the back office's."""
+        from django.utils.translation import gettext_lazy as _
+
+        from gru.navigation import AGENT, CITIZEN, Entry, entries_register
+
+        entries_register(CITIZEN, Entry(_("Appointments"), "appointments:catalogue", 20))
+        entries_register(AGENT, Entry(_("Agendas"), "backoffice:agendas", 30))

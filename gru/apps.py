@@ -16,3 +16,7 @@ class GruConfig(AppConfig):
             checks,  # noqa: F401 - registers the system checks
             metrics,  # noqa: F401 - counts task runs (Celery signals), once the settings are read
         )
+        from gru.navigation import AGENT, Audience, Entry, entries_register
+
+        # The Django admin, which the project's URLs wire in.
+        entries_register(AGENT, Entry(_("Administration"), "admin:index", 60, audience=Audience.STAFF, current=()))

@@ -20,6 +20,7 @@ class TeleservicesConfig(AppConfig):
         self._search_kinds_register()
         self._space_section_register()
         events_register(EVENTS)
+        self._menu_register()
 
     @staticmethod
     def _vault_rules_register() -> None:
@@ -83,4 +84,17 @@ class TeleservicesConfig(AppConfig):
                     )[:SPACE_REQUESTS]
                 },
             )
+        )
+
+    @staticmethod
+    def _menu_register() -> None:
+        """The catalogue and the citizen's requests in the citizens' menu."""
+        from django.utils.translation import gettext_lazy as _
+
+        from gru.navigation import CITIZEN, Audience, Entry, entries_register
+
+        entries_register(
+            CITIZEN,
+            Entry(_("Procedures"), "teleservices:catalogue", 10),
+            Entry(_("My requests"), "teleservices:my_requests", 30, audience=Audience.SIGNED_IN),
         )
