@@ -1,76 +1,22 @@
-"""What an agent may see and do in the back office: the cases of their departments and the cases shared with them.
-
-A case shared for an opinion is seen alone: its page, never the citizen's 360° view, their other requests or their
-vault, and its internal notes only when the sharing agent shared them too."""
+"""Who reads a case's internal notes: the members of its department, and the agent it was shared with for an
+opinion only when the sharing agent shared the notes too. Which requests an agent sees is teleservices/access.py."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
 from backoffice.models import Note
-from gru.models import Membership
 from portal.models import User
-from teleservices.models import Case, CaseQuerySet, CaseShare
-
-VIEW_CASE = "view_case"
-
-
-def _shares(user: User) -> QuerySet[CaseShare]:
-    return CaseShare.objects.filter(user=user, permission__codename=VIEW_CASE)
-
-
-def _of_departments(user: User) -> Q:
-    return Q(department__in=Membership.objects.of(user).department_ids())
-
-
-def cases_instructed_by(user: User) -> CaseQuerySet:
-    """Submitted cases of the agent's departments, closed ones included (a case shared with them is not one)."""
-    if not user.is_authenticated:
-        return Case.objects.none()
-    return Case.objects.submitted().filter(_of_departments(user))
-
-
-def cases_visible_to(user: User) -> CaseQuerySet:
-    """Submitted cases of the agent's departments, and those shared with them for an opinion."""
-    if not user.is_authenticated:
-        return Case.objects.none()
-    shared = Exists(_shares(user).filter(content_object=OuterRef("pk")))
-    return Case.objects.submitted().filter(_of_departments(user) | shared)
-
-
-def cases_shared_with(user: User) -> CaseQuerySet:
-    """Submitted cases another department shared with the agent for an opinion."""
-    return Case.objects.submitted().filter(Exists(_shares(user).filter(content_object=OuterRef("pk"))))
+from teleservices.access import shares_of
+from teleservices.models import Case
 
 
 def sees_all_notes(user: User, case: Case, *, member: bool) -> bool:
     """Whether the agent reads every internal note of the case: as a `member` of its department, or as the agent it
     was shared with, notes included."""
-    return member or _shares(user).filter(content_object=case, with_notes=True).exists()
+    return member or shares_of(user).filter(content_object=case, with_notes=True).exists()
 
 
 def notes_visible_to(user: User, case: Case, *, all_notes: bool) -> QuerySet[Note]:
     """The case's internal notes, all of them (`sees_all_notes`), or only those the agent wrote (their opinion)."""
     return case.notes.all() if all_notes else case.notes.filter(author=user)
-
-
-def role_on(user: User, case: Case) -> str | None:
-    """The agent's role in the department instructing the case (agent or manager), None if not a member."""
-    if case.department_id is None:  # a draft
-        return None
-    return Membership.objects.of(user).filter(department_id=case.department_id).values_list("role", flat=True).first()
-
-
-def is_member(user: User, case: Case) -> bool:
-    """Whether the agent belongs to the department instructing the case (sharing alone gives reading only)."""
-    return role_on(user, case) is not None
-
-
-def is_manager(user: User, case: Case) -> bool:
-    return role_on(user, case) == Membership.Role.MANAGER
-
-
-def sees_household(agent: User, citizen: User) -> bool:
-    """Whether the agent's department instructs a request of the citizen that opens their household to it: filed by
-    the citizen, or at the counter with their consent."""
-    return cases_instructed_by(agent).of_citizen(citizen).opening_the_file().exists()

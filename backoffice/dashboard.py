@@ -25,10 +25,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from backoffice import access
 from gru.models import Department
 from gru.workdays import SATURDAY, is_working_day
 from portal.models import User
+from teleservices import access
 from teleservices.models import CaseQuerySet
 
 PERIODS = [(30, _("Last 30 days")), (90, _("Last 90 days"))]

@@ -9,12 +9,12 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from backoffice import access
 from backoffice.models import Export, SavedView
 from gru.forms import HtmlDateInput, NameField
 from gru.models import Department, Membership
 from portal.forms import DATE_HINT, DateInput
 from portal.models import User
+from teleservices import access
 from teleservices.models import Case, CaseQuerySet, Teleservice
 from teleservices.workflows import Status, Transition
 

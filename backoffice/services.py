@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from backoffice import access
 from backoffice.models import Note
 from gru.models import Membership
 from letters.services import case_letter_create
 from portal.models import User
+from teleservices import access
 from teleservices.models import Case, CaseEvent, CaseShare, Teleservice
 from teleservices.services import case_notify, case_sensitive_files_remove
 from teleservices.workflows import Transition

@@ -12,11 +12,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice import access
 from gru.access import agent_required
 from letters import services as letters_services
 from letters.forms import LetterForm, LetterTemplateChoiceForm
 from letters.models import Letter
+from teleservices import access
 from teleservices.models import Case
 
 

@@ -24,12 +24,16 @@ class TeleservicesConfig(AppConfig):
 
     @staticmethod
     def _vault_rules_register() -> None:
-        """Tell the vault which requests a user reaches: as a citizen, and as the agent filling a draft in for one."""
+        """Tell the vault which requests a user reaches: as a citizen, as the agent filling a draft in for one, as an
+        agent who reads them (their departments', shared with them) and who instructs them."""
+        from teleservices import access
         from teleservices.models import Case
-        from vault import access
+        from vault import access as vault_access
 
-        access.cases_register(access.APPLIED, Case.objects.visible_to_citizen)
-        access.cases_register(access.READ, Case.objects.filed_by_agent)
+        vault_access.cases_register(vault_access.APPLIED, Case.objects.visible_to_citizen)
+        vault_access.cases_register(vault_access.READ, Case.objects.filed_by_agent)
+        vault_access.cases_register(vault_access.READ, access.cases_visible_to)
+        vault_access.cases_register(vault_access.INSTRUCTED, access.cases_instructed_by)
 
     @staticmethod
     def _search_kinds_register() -> None:

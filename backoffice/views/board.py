@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from backoffice import access, services
+from backoffice import services
 from backoffice.board import board_page, status_counts, urgency
 from backoffice.forms import AgentChoices, BoardFilterForm, BulkForm, ExportForm, SavedViewForm
 from backoffice.models import SavedView
 from gru.access import agent_required
+from teleservices import access
 from teleservices.models import Case
 
 

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from backoffice import access, services
+from backoffice import services
+from backoffice.access import notes_visible_to, sees_all_notes
 from backoffice.board import urgency
 from backoffice.forms import AssignForm, NoteForm, ShareForm, TransitionForm
 from gru.access import agent_required
 from gru.models import Membership
 from letters.forms import LetterTemplateChoiceForm
+from teleservices import access
 from teleservices import services as teleservices_services
 from teleservices.forms import MessageForm
 from teleservices.models import Case
@@ -45,7 +47,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     role = access.role_on(request.user, case)
     member, manager = role is not None, role == Membership.Role.MANAGER
-    all_notes = access.sees_all_notes(request.user, case, member=member)
+    all_notes = sees_all_notes(request.user, case, member=member)
     transitions = (
         Transition.objects.available(status_id=case.status_id, manager=manager).filter(
             workflow_id=case.teleservice.workflow_id
@@ -72,7 +74,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "letter_form": LetterTemplateChoiceForm(case=case) if member else None,
         "events": case.events.select_related("actor", "status"),
         "thread": case.messages.select_related("author").prefetch_related("attachments"),
-        "notes": access.notes_visible_to(request.user, case, all_notes=all_notes).select_related("author"),
+        "notes": notes_visible_to(request.user, case, all_notes=all_notes).select_related("author"),
         "all_notes": all_notes,
         "history": case.history.select_related("history_user", "status", "assignee")[:50],
     }

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from backoffice import access
 from gru.access import agent_required
 from portal.models import Household, User
+from teleservices import access
 from teleservices.models import Message
 from vault import access as vault_access
 from vault import counter
