@@ -155,7 +155,7 @@ class TransitionInline(SortableTabularInline):
     formset = TransitionInlineFormSet
     fields = [
         *["position", "label", "sources", "target", "managers_only", "comment", "comment_label"],
-        *["notifies_citizen", "asks_completion", "assigns_department", "letter_template"],
+        *["notifies_citizen", "asks_completion", "assigns_department"],
     ]
     extra = 0
     verbose_name_plural = _("Actions (drag to reorder)")

@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm
 
 from backoffice.models import Note
 from gru.models import Membership
-from letters.services import case_letter_create
+from letters.services import transition_letter_send
 from portal.models import User
 from teleservices import access
 from teleservices.models import Case, CaseEvent, CaseShare, Teleservice
@@ -73,8 +73,7 @@ def case_transition(*, case: Case, transition: Transition, actor: User | None, c
         case_notify(case=case, event="case_information_requested", comment=comment)
     elif transition.notifies_citizen:
         case_notify(case=case, event="case_status_changed", status=case.citizen_status, comment=comment)
-    if transition.letter_template is not None:
-        case_letter_create(case=case, template=transition.letter_template, author=actor, send=True)
+    transition_letter_send(case=case, transition=transition, actor=actor)
     if transition.target.is_terminal:
         case = case_sensitive_files_remove(case=case)
     return case

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from letters import pdf, rendering, services
-from letters.models import Letter, LetterTemplate
+from letters.models import NOT_EVERY_PROCEDURE, Letter, LetterTemplate, TransitionLetter
 from teleservices.letters_context import letter_context
-from teleservices.models import Case
+from teleservices.models import Case, Teleservice
 
 PREVIEW_CASES = 50
 # The letter's HTML shown inside the preview page: its own stylesheet and logo, its inline colour, nothing else.
@@ -34,6 +34,17 @@ class LetterTemplateForm(forms.ModelForm):
         fields = ["name", "slug", "kind", "teleservices", "department", "signed", "active", "subject", "body"]
         widgets = {"body": forms.Textarea({"rows": 20, "cols": 100})}
         # The placeholders are checked by LetterTemplate.clean(), which the form runs when it validates the model.
+
+    def clean_teleservices(self) -> QuerySet[Teleservice]:
+        """Limiting the template to some procedures keeps those the actions sending it apply it on."""
+        chosen = self.cleaned_data["teleservices"]
+        allowed = {teleservice.pk for teleservice in chosen}
+        if self.instance.pk is None or not allowed:
+            return chosen
+        sending = self.instance.transitions.select_related("transition__workflow")
+        if any(sent.concerned_teleservice_ids() - allowed for sent in sending):
+            raise ValidationError(NOT_EVERY_PROCEDURE)
+        return chosen
 
 
 class PreviewForm(forms.Form):
@@ -122,6 +133,32 @@ def _preview_response(content: bytes, content_type: str) -> HttpResponse:
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class TransitionLetterForm(forms.ModelForm):
+    class Meta:
+        model = TransitionLetter
+        fields = ["transition", "teleservice", "template"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["transition"]
+        field.queryset = field.queryset.select_related("workflow")
+        field.label_from_instance = lambda transition: f"{transition.workflow} — {transition}"
+
+
+@admin.register(TransitionLetter)
+class TransitionLetterAdmin(SimpleHistoryAdmin):
+    """Which template letter an action of a workflow sends, for every procedure using the workflow or for one."""
+
+    form = TransitionLetterForm
+    list_display = ["transition", "workflow", "teleservice", "template"]
+    list_filter = ["transition__workflow", "teleservice"]
+    list_select_related = ["transition__workflow", "teleservice", "template"]
+
+    @admin.display(description=_("workflow"), ordering="transition__workflow__name")
+    def workflow(self, sent: TransitionLetter) -> str:
+        return str(sent.transition.workflow)
 
 
 @admin.register(Letter)

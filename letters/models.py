@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -119,6 +119,79 @@ class LetterTemplate(models.Model):
                 errors[field] = error.messages
         if errors:
             raise ValidationError(errors)
+
+
+class TransitionLetterQuerySet(models.QuerySet["TransitionLetter"]):
+    def for_case(self, transition_id: int, teleservice_id: int) -> TransitionLetterQuerySet:
+        """The letters an action may send on a request of this téléservice, the one chosen for it first, then the
+        one for every téléservice of the workflow (at most one of each): the action sends the first."""
+        chosen = Q(teleservice_id=teleservice_id) | Q(teleservice__isnull=True)
+        return self.filter(chosen, transition_id=transition_id).order_by(F("teleservice").asc(nulls_last=True))
+
+
+class TransitionLetter(models.Model):
+    """The template letter an action of a workflow sends to the citizen: for every téléservice using the workflow
+    (`teleservice` empty), or for one, which then replaces the general one on its requests. An action shared by
+    several procedures can thus send each its own letter."""
+
+    transition = models.ForeignKey(
+        "teleservices.Transition", on_delete=models.CASCADE, related_name="letters", verbose_name=_("action")
+    )
+    teleservice = models.ForeignKey(
+        "teleservices.Teleservice",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("online procedure"),
+        help_text=_("Empty: every procedure using the workflow, unless a letter is chosen for it."),
+    )
+    template = models.ForeignKey(
+        LetterTemplate, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("template letter")
+    )
+
+    history = HistoricalRecords()
+    objects = TransitionLetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["transition", "teleservice"]
+        verbose_name = _("letter sent by an action")
+        verbose_name_plural = _("letters sent by actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transition", "teleservice"],
+                nulls_distinct=False,
+                name="transition_letter_one_per_teleservice",
+                violation_error_message=_("This action already sends a letter on this procedure's requests."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transition} → {self.template}"
+
+    def concerned_teleservice_ids(self) -> set[int]:
+        """The téléservices on whose requests the action sends this letter."""
+        if self.teleservice_id is not None:
+            return {self.teleservice_id}
+        return set(self.transition.workflow.teleservices.values_list("pk", flat=True))
+
+    def clean(self) -> None:
+        """The téléservice uses the action's workflow, and the template applies to every request the action sends
+        it on: refused here rather than when an agent applies the action."""
+        if self.transition_id is None or self.template_id is None:
+            return
+        teleservice = self.teleservice
+        if teleservice is not None and teleservice.workflow_id != self.transition.workflow_id:
+            raise ValidationError({"teleservice": _("This procedure does not use the workflow of this action.")})
+        allowed = set(self.template.teleservices.values_list("pk", flat=True))
+        if allowed and self.concerned_teleservice_ids() - allowed:
+            raise ValidationError({"template": NOT_EVERY_PROCEDURE})
+
+
+NOT_EVERY_PROCEDURE = _(
+    "This template letter does not apply to every procedure the action would send it on: choose the procedure, or "
+    "a template letter for every procedure."
+)
 
 
 class LetterQuerySet(models.QuerySet["Letter"]):

@@ -23,10 +23,19 @@ from django.utils.translation import gettext as _
 from gru.notifications import notifications_release
 from gru.queue import enqueue_all, enqueue_on_commit
 from letters import pdf, rendering, signing, tasks
-from letters.models import CODE_ALPHABET, CODE_LENGTH, SUBJECT_MAX_LENGTH, Kind, Letter, LetterTemplate
+from letters.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    Kind,
+    Letter,
+    LetterTemplate,
+    TransitionLetter,
+)
 from teleservices.letters_context import letter_context
 from teleservices.models import Case, CaseEvent
 from teleservices.services import case_notify
+from teleservices.workflows import Transition
 from vault.files import CheckedFile
 from vault.services import stored_file_create, stored_files_delete_unused
 
@@ -173,6 +182,15 @@ def case_letter_create(*, case: Case, template: LetterTemplate, author: User | N
     if send:
         enqueue_on_commit(tasks.case_letter_send_task, letter_id=letter.pk)
     return letter
+
+
+def transition_letter_send(*, case: Case, transition: Transition, actor: User | None) -> Letter | None:
+    """The letter the workflow action sends on this request (the one chosen for its téléservice, else the one for
+    every téléservice), sent to the applicant as soon as it is ready; None if the action sends none."""
+    chosen = TransitionLetter.objects.for_case(transition.pk, case.teleservice_id).select_related("template").first()
+    if chosen is None:
+        return None
+    return case_letter_create(case=case, template=chosen.template, author=actor, send=True)
 
 
 def case_receipt_create(*, case: Case) -> Letter | None:

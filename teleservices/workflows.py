@@ -129,15 +129,6 @@ class Transition(models.Model):
         related_name="+",
         verbose_name=_("hand over to the department"),
     )
-    letter_template = models.ForeignKey(
-        "letters.LetterTemplate",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("send the letter"),
-        help_text=_("Generated from this template letter and sent to the citizen as soon as it is ready."),
-    )
 
     history = HistoricalRecords(m2m_fields=[sources])
     objects = TransitionQuerySet.as_manager()

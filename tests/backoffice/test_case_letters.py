@@ -16,7 +16,7 @@ from backoffice import services as backoffice_services
 from backoffice.models import Export
 from gru.models import Membership
 from letters import services as letters_services
-from letters.models import Kind, Letter, LetterTemplate
+from letters.models import Kind, Letter, LetterTemplate, TransitionLetter
 from teleservices.models import CaseEvent
 from tests.backoffice.conftest import action
 from tests.conftest import sign_in
@@ -45,8 +45,7 @@ def test_a_workflow_action_sends_its_letter_by_email_with_the_pdf_and_to_alices_
 ):
     alice_client, eve_client = Client(), Client()
     transition = action(birth_case, "Prendre en charge")
-    transition.letter_template = information
-    transition.save()
+    TransitionLetter.objects.create(transition=transition, template=information)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         backoffice_services.case_transition(case=birth_case, transition=transition, actor=bob)
@@ -68,8 +67,7 @@ def test_a_letter_sent_by_a_workflow_action_is_on_the_citizens_timeline(
     bob, alice_client, birth_case, information, django_capture_on_commit_callbacks
 ):
     transition = action(birth_case, "Prendre en charge")
-    transition.letter_template = information
-    transition.save()
+    TransitionLetter.objects.create(transition=transition, template=information)
     with django_capture_on_commit_callbacks(execute=True):
         backoffice_services.case_transition(case=birth_case, transition=transition, actor=bob)
     letter = birth_case.letters.get(template=information)
