@@ -96,6 +96,7 @@ lint: install-dev
 	$(VENV)/bin/djlint templates --check
 	$(VENV)/bin/djlint templates --lint
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 	$(MAKE) --no-print-directory messages-check audit
 
 format: install-dev
