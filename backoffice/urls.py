@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from backoffice.views import board, case, citizens, dashboard, exports, intake
+from backoffice.views import access_log, board, case, citizens, dashboard, exports, intake
 
 app_name = "backoffice"
 # The other apps' agents' pages are included in this namespace and under these paths (backoffice:agenda,
@@ -8,6 +8,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("", board.home, name="home"),
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
+    path("journal-des-acces/", access_log.access_log, name="access_log"),
     path("actions-groupees/", board.bulk, name="bulk"),
     path("vues/", board.saved_view_create, name="saved_view_create"),
     path("vues/<int:pk>/supprimer/", board.saved_view_delete, name="saved_view_delete"),

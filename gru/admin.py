@@ -1,11 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from gru.models import Department, Membership, Notification, Organisation
+from gru.access_log import access_log_read_record
+from gru.models import Access, Department, Membership, Notification, Organisation
 from gru.notifications import notifications_retry
 
 
@@ -85,3 +88,27 @@ class NotificationAdmin(admin.ModelAdmin):
             "count": count
         }
         self.message_user(request, message)
+
+
+@admin.register(Access)
+class AccessAdmin(admin.ModelAdmin):
+    """The access log, read-only (the database refuses changes anyway); reading it is itself written in it."""
+
+    list_display = ["at", "agent", "department", "kind", "subject", "reason", "citizen"]
+    list_filter = ["kind", "department"]
+    search_fields = ["subject", "reason", "agent__email", "citizen__email"]
+    date_hierarchy = "at"
+    list_select_related = ["agent", "department", "citizen"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        access_log_read_record(agent=request.user, department_id=None)
+        return super().changelist_view(request, extra_context)

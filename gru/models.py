@@ -256,3 +256,73 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.address or self.recipient} ({self.get_channel_display()})"
+
+
+class AccessQuerySet(models.QuerySet["Access"]):
+    def of_citizen(self, citizen: Any) -> AccessQuerySet:
+        """What agents read of this citizen's data, newest first ("Qui a consulté mes données")."""
+        return self.filter(citizen=citizen).order_by("-at", "-pk")
+
+    def of_departments(self, department_ids: Any) -> AccessQuerySet:
+        """The reads by agents of these departments (a manager's view of their departments' log)."""
+        return self.filter(department_id__in=department_ids).order_by("-at", "-pk")
+
+
+class Access(models.Model):
+    """One read of a citizen's data by an agent: a request, a vault document, their 360° page, a letter, an export.
+
+    The access log is append-only: a trigger (gru migration 0005) refuses to change or delete a row, but for the
+    retention purge (`access_log_purge`, the database function that migration writes). Its foreign keys have no
+    database constraint and do nothing on deletion, so that deleting an account or a department never has to change
+    a row; what the citizen reads is written down when the read happens (`subject`, `reason`)."""
+
+    class Kind(models.TextChoices):
+        CASE = "case", _("request")
+        DOCUMENT = "document", _("vault document")
+        CITIZEN = "citizen", _("citizen page")
+        LETTER = "letter", _("letter")
+        EXPORT = "export", _("export")
+        LOG = "log", _("access log")
+
+    at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("citizen"),
+        help_text=_("Whose data was read; empty when the access log itself was read."),
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("object"), max_length=300, help_text=_("A reference, a document's type, a title."))
+    reason = models.CharField(_("why"), max_length=300, help_text=_("The request or the counter visit justifying it."))
+
+    objects = AccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["citizen", "-at"], name="access_of_citizen"),
+            models.Index(fields=["department", "-at"], name="access_of_department"),
+            models.Index(fields=["at"], name="access_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.agent_id} {self.get_kind_display()} {self.subject}"

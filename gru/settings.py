@@ -415,6 +415,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "purge-access-log-past-retention": {
+        "task": "gru.tasks.access_log_purge_task",
+        "schedule": crontab(minute=47, hour=2),
+    },
     "purge-expired-sessions": {
         "task": "gru.tasks.sessions_purge_task",
         "schedule": crontab(minute=17, hour=3),
@@ -485,6 +489,11 @@ READYZ_SCHEDULER_MAX_AGE = env.int("READYZ_SCHEDULER_MAX_AGE", default=180)
 READYZ_WORKER_TIMEOUT = env.float("READYZ_WORKER_TIMEOUT", default=3)
 # With CLAMAV_ENABLED: the antivirus is ready while its signatures (freshclam's updates) are younger than this.
 READYZ_SIGNATURES_MAX_HOURS = env.int("READYZ_SIGNATURES_MAX_HOURS", default=48)
+
+# The access log (gru.access_log): months its rows are kept (at least 1: the database keeps the last month), and
+# whether citizens read the names of the agents who read their data, or only their departments.
+ACCESS_LOG_RETENTION_MONTHS = max(1, env.int("ACCESS_LOG_RETENTION_MONTHS", default=12))
+ACCESS_LOG_SHOWS_AGENT_NAMES = env.bool("ACCESS_LOG_SHOWS_AGENT_NAMES", default=False)
 
 HOUSEHOLD_INVITATION_VALIDITY = timedelta(days=env.int("HOUSEHOLD_INVITATION_DAYS", default=14))
 # Regional public holidays on top of France's (deadlines, appointments): "57" (or "6AE") for Alsace-Moselle, "971"…

@@ -8,6 +8,13 @@ def sessions_purge_task() -> None:
     call_command("clearsessions")
 
 
+@shared_task(soft_time_limit=600, time_limit=660)
+def access_log_purge_task() -> None:
+    from gru.access_log import access_log_purge
+
+    access_log_purge(now=timezone.now())
+
+
 @shared_task(soft_time_limit=60, time_limit=90)
 def notification_send_task(notification_id: int) -> None:
     from gru.notifications import notification_send

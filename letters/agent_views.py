@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gru.access import agent_required
+from gru.models import Access
 from letters import services as letters_services
 from letters.forms import LetterForm, LetterTemplateChoiceForm
 from letters.models import Letter
@@ -62,6 +63,8 @@ def letter_detail(request: HttpRequest, reference: str, code: str) -> HttpRespon
         else:
             messages.success(request, _("The letter is being generated again with its new wording."))
             return redirect("backoffice:letter", case.reference, letter.code)
+    if request.method == "GET":
+        access.case_read_record(request.user, case, kind=Access.Kind.LETTER, subject=letter.subject)
     return render(request, "letters/agents/letter.html", {"case": case, "letter": letter, "form": form})
 
 

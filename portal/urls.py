@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.space, name="space"),
     path("profil/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),
+    path("consultations/", views.access_log, name="access_log"),
     path("adresses/", views.address_search, name="address_search"),
     path("foyer/", views.household, name="household"),
     path("foyer/adresse/", views.household_address, name="household_address"),

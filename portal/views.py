@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gru.models import Notification
+from gru.access_log import access_sentence
+from gru.models import Access, Notification
 from gru.notifications import notifications_mark_read
 from portal import geocoder, lockouts, second_factor, services
 from portal.forms import AddressForm, HouseholdCreateForm, HouseholdMemberForm, InvitationForm, ProfileForm
@@ -24,6 +26,7 @@ from portal.space import sections
 GET_POST = require_http_methods(["GET", "POST"])
 SPACE_NOTIFICATIONS = 5  # the latest unread notifications shown in "Mon espace"
 NOTIFICATIONS_PER_PAGE = 20
+ACCESS_LOG_PER_PAGE = 50
 
 
 def _own_household(request: HttpRequest) -> Household:
@@ -52,6 +55,17 @@ def notifications(request: HttpRequest) -> HttpResponse:
     page = Paginator(listed, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     notifications_mark_read(user=request.user, notifications=list(page))  # the page keeps the rows as loaded
     return render(request, "portal/notifications.html", {"page": page})
+
+
+@login_required
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Qui a consulté mes données: every read of the citizen's data by an agent, newest first."""
+    listed = Access.objects.of_citizen(request.user).select_related("department", "agent")
+    page = Paginator(listed, ACCESS_LOG_PER_PAGE).get_page(request.GET.get("page"))
+    reads = [(access, access_sentence(access)) for access in page]
+    context = {"page": page, "reads": reads, "retention_months": settings.ACCESS_LOG_RETENTION_MONTHS}
+    return render(request, "portal/access_log.html", context)
 
 
 @login_required

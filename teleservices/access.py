@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from gru.access_log import access_record, agent_department_id
 from gru.models import Membership
 from portal.models import User
 from teleservices.models import Case, CaseQuerySet, CaseShare
@@ -64,3 +65,15 @@ def sees_household(agent: User, citizen: User) -> bool:
     """Whether the agent's department instructs a request of the citizen that opens their household to it: filed by
     the citizen, or at the counter with their consent."""
     return cases_instructed_by(agent).of_citizen(citizen).opening_the_file().exists()
+
+
+def case_read_record(agent: User, case: Case, *, kind: str, subject: str) -> None:
+    """Write in the access log that the agent read this of the request's citizen, the request being the reason."""
+    access_record(
+        agent=agent,
+        kind=kind,
+        subject=subject,
+        reason=case.reference,
+        citizen_ids=[case.user_id],
+        department_id=agent_department_id(agent, case.department_id),
+    )

@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gru.access import is_agent
+from gru.access_log import access_record, agent_department_id
+from gru.models import Access
 from vault import access, services, uploads
 from vault.forms import DocumentForm
 from vault.models import Document, StoredFile
@@ -43,6 +46,15 @@ def file(request: HttpRequest, public_id: str) -> FileResponse:
         raise Http404
     if not stored.is_available:
         return render(request, "vault/file_unavailable.html", {"stored": stored}, status=_UNAVAILABLE[stored.scan])
+    if stored.owner_id != request.user.pk and is_agent(request.user):
+        access_record(
+            agent=request.user,
+            kind=Access.Kind.DOCUMENT,
+            subject=stored.name,
+            reason="",
+            citizen_ids=[stored.owner_id],
+            department_id=agent_department_id(request.user, None),
+        )
     preview = request.GET.get("apercu") == "1" and stored.content_type in PREVIEWABLE
     response = FileResponse(
         io.BytesIO(stored.read()),

@@ -18,7 +18,7 @@ from backoffice.access import notes_visible_to, sees_all_notes
 from backoffice.board import urgency
 from backoffice.forms import AssignForm, NoteForm, ShareForm, TransitionForm
 from gru.access import agent_required
-from gru.models import Membership
+from gru.models import Access, Membership
 from letters.forms import LetterTemplateChoiceForm
 from teleservices import access
 from teleservices import services as teleservices_services
@@ -41,6 +41,7 @@ def _case(request: HttpRequest, reference: str) -> Case:
 @agent_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
+    access.case_read_record(request.user, case, kind=Access.Kind.CASE, subject=case.reference)
     return render(request, "backoffice/case.html", _case_context(request, case))
 
 

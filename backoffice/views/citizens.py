@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gru.access import agent_required
+from gru.access_log import access_record, agent_department_id
+from gru.models import Access
 from portal.models import Household, User
 from teleservices import access
 from teleservices.models import Message
@@ -47,6 +49,14 @@ def _citizen_context(request: HttpRequest, person: User, counter_form: DocumentF
     )
     if not cases:
         raise Http404
+    access_record(
+        agent=request.user,
+        kind=Access.Kind.CITIZEN,
+        subject=person.get_full_name(),
+        reason=cases[0].reference,
+        citizen_ids=[person.pk],
+        department_id=agent_department_id(request.user, cases[0].department_id),
+    )
     thread = (
         Message.objects.filter(case__in=cases).select_related("case", "author").order_by("-created_at")[:MESSAGES_SHOWN]
     )

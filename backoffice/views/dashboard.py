@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from backoffice.dashboard import DashboardForm, figures
 from gru.access import agent_required
+from gru.models import Membership
 
 
 @require_GET
@@ -17,7 +18,8 @@ from gru.access import agent_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Open cases per status, overdue cases, processing times and weekly activity, for one or all my departments."""
     form = DashboardForm(request.GET, agent=request.user)
-    context: dict[str, Any] = {"form": form, "figures": None}
+    manages = Membership.objects.of(request.user).managers().exists()
+    context: dict[str, Any] = {"form": form, "figures": None, "manages": manages}
     if form.is_valid():
         context["figures"] = figures(form.cases(request.user), days=form.cleaned_data["period"])
     return render(request, "backoffice/dashboard.html", context)

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from appointments.services import appointment_book, appointment_cancel, earlier_slot_alert_register
+from gru.models import Access, Membership
 from teleservices import services
 from tests.appointments.conftest import at, slot
 from tests.browser.booking import booking  # noqa: F401 (fixture)
@@ -41,6 +42,7 @@ CITIZEN = [
     "/espace/documents/",
     "/espace/documents/ajouter/",
     "/espace/notifications/",
+    "/espace/consultations/",
     "/rendez-vous/",
     "/espace/rendez-vous/",
 ]
@@ -79,6 +81,21 @@ def test_the_agents_back_office_and_second_factor_pages_have_no_violation(page, 
     page.wait_for_url("**/agents/")
     assert_accessible(page)
     page.goto("/compte/2fa/")
+    assert_accessible(page)
+
+
+def test_the_access_logs_of_the_citizen_and_of_the_manager_have_no_violation(page, bob, alice, etat_civil):
+    Membership.objects.filter(user=bob, department=etat_civil).update(role=Membership.Role.MANAGER)
+    Access.objects.create(agent=bob, department=etat_civil, citizen=alice, kind="case", subject="DEM-1", reason="DEM-1")
+    sign_in(page, bob.email, totp=True)
+    page.wait_for_url("**/agents/")
+    page.goto("/agents/journal-des-acces/")
+    expect(page.locator("tbody tr")).to_have_count(2)  # the read of alice's request, and this read of the log
+    assert_accessible(page)
+    page.context.clear_cookies()
+    sign_in(page, alice.email)
+    page.goto("/espace/consultations/")
+    expect(page.locator(".access-log li")).to_have_count(1)
     assert_accessible(page)
 
 

@@ -170,6 +170,7 @@ MATRIX: dict[str, tuple[Args, str]] = {
     "portal:space": (lambda w: [], "L22222222"),
     "portal:profile": (lambda w: [], "L22222222"),
     "portal:notifications": (lambda w: [], "L22222222"),
+    "portal:access_log": (lambda w: [], "L22222222"),
     "portal:address_search": (lambda w: [], "L22222222"),
     "portal:household": (lambda w: [], "L22222222"),
     "portal:household_address": (lambda w: [], "L22244444"),
@@ -204,6 +205,7 @@ MATRIX: dict[str, tuple[Args, str]] = {
     # Back office
     "backoffice:home": (lambda w: [], "L33322223"),
     "backoffice:dashboard": (lambda w: [], "L33322223"),
+    "backoffice:access_log": (lambda w: [], "L33333233"),
     "backoffice:bulk": (lambda w: [], "L333RRRR3"),
     "backoffice:saved_view_create": (lambda w: [], "L333RRRR3"),
     "backoffice:saved_view_delete": (lambda w: [w["saved_view"].pk], "L333R4443"),
