@@ -1,4 +1,4 @@
-"""`{{ form|error_count }}`: the number of errors an error summary lists (components/error_summary.html)."""
+"""`{{ form|error_links }}`: the problems of a form as components/error_summary.html lists them."""
 
 from django import forms, template
 
@@ -6,6 +6,13 @@ register = template.Library()
 
 
 @register.filter
-def error_count(form: forms.BaseForm) -> int:
-    """Every error, a field's several ones included (`form.errors|length` counts the fields in error)."""
-    return len(form.non_field_errors()) + sum(len(field.errors) for field in form)
+def error_links(form: forms.BaseForm) -> list[tuple[str, str, str]]:
+    """(field id, label, error) of every error, a field's several ones included, the form's own ones first.
+
+    A form that has more to list than its fields (a request page's PageForm and its block rows) gives its own."""
+    own = getattr(form, "error_links", None)
+    if own is not None:
+        return own()
+    links = [("", "", str(error)) for error in form.non_field_errors()]
+    links += [(field.auto_id, str(field.label or ""), str(error)) for field in form for error in field.errors]
+    return links
