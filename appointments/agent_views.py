@@ -233,7 +233,8 @@ def agenda_book_slot(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(_day_url(appointment))
     context = {"agenda": agenda, "type": type, "start": start, "end": start + type.duration}
-    context |= {"search": search, "found": found, "form": form, "creneau": slot.data["creneau"]}
+    context |= {"search": search, "found": found, "form": form}
+    context["extra"] = [("type", type.pk), ("creneau", slot.data["creneau"])]
     context["back"] = _book_url(agenda, type, monday_of(timezone.localdate(start)))
     return render(request, "appointments/agents/book_slot.html", context)
 
