@@ -21,24 +21,20 @@ from gru.models import Organisation
 from gru.sizes import file_size
 
 
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/home.html")
+def _page(template_name: str) -> Callable[[HttpRequest], HttpResponse]:
+    """The view of a page that is only its template (the home page, the legal pages)."""
+
+    @require_GET
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, template_name)
+
+    return view
 
 
-@require_GET
-def legal_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/legal_notice.html")
-
-
-@require_GET
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html")
-
-
-@require_GET
-def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/accessibility.html")
+home = _page("pages/home.html")
+legal_notice = _page("pages/legal_notice.html")
+privacy = _page("pages/privacy.html")
+accessibility = _page("pages/accessibility.html")
 
 
 @require_GET
