@@ -46,6 +46,21 @@ def profile_update(*, user: User, data: dict[str, Any]) -> User:
     return user
 
 
+def _member_of_account_create(
+    *, household: Household, user: User, birth_date: datetime.date, relationship: str
+) -> HouseholdMember:
+    """The member an account becomes in a household, named as the account (kept in step by _member_sync_from_user);
+    `birth_date`: the account's, which a member cannot do without (the callers made sure it is there)."""
+    return HouseholdMember.objects.create(
+        household=household,
+        user=user,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        birth_date=birth_date,
+        relationship=relationship,
+    )
+
+
 def _member_sync_from_user(*, member: HouseholdMember, user: User) -> None:
     member.first_name, member.last_name = user.first_name, user.last_name
     fields = ["first_name", "last_name"]
@@ -64,13 +79,8 @@ def household_create(*, user: User, street: str, postcode: str, city: str, birth
     if user.birth_date is None:
         user.birth_date = birth_date
         user.save(update_fields=["birth_date"])
-    HouseholdMember.objects.create(
-        household=household,
-        user=user,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        birth_date=user.birth_date,
-        relationship=HouseholdMember.Relationship.DECLARANT,
+    _member_of_account_create(
+        household=household, user=user, birth_date=user.birth_date, relationship=HouseholdMember.Relationship.DECLARANT
     )
     return household
 
@@ -207,13 +217,8 @@ def household_invitation_accept(*, invitation: HouseholdInvitation, user: User) 
         raise ValidationError(_("Enter your date of birth in your profile before joining a household."))
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    return HouseholdMember.objects.create(
-        household=household,
-        user=user,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        birth_date=user.birth_date,
-        relationship=HouseholdMember.Relationship.PARTNER,
+    return _member_of_account_create(
+        household=household, user=user, birth_date=user.birth_date, relationship=HouseholdMember.Relationship.PARTNER
     )
 
 
