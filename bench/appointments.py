@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
-import json
 import os
 import random
 import statistics
@@ -32,9 +31,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import sql
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -44,23 +40,6 @@ APPOINTMENTS = 5_000
 HORIZON = datetime.timedelta(days=90)
 # A town hall's week: mornings Monday to Friday, afternoons but Wednesday's, Saturday mornings.
 RULES = [([0, 1, 2, 3, 4], "08:30", "12:00"), ([0, 1, 3, 4], "13:30", "17:00"), ([5], "09:00", "12:00")]
-
-
-def setup_database() -> None:
-    """The bench database, dropped and migrated afresh."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    database = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname="postgres", autocommit=True
-    ) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database["NAME"])))
-    call_command("prepare_services", verbosity=0)
-    call_command("migrate", verbosity=0)
 
 
 def seed(citizens: int) -> Any:
@@ -236,6 +215,8 @@ def overbooked() -> int:
 
 
 def main() -> int:
+    from bench.common import results_write, setup_database
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--searches", type=int, default=300, help="slot searches timed")
     parser.add_argument("--bookers", type=int, default=50, help="concurrent booking threads (one connection each)")
@@ -243,7 +224,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds of booking over HTTP")
     args = parser.parse_args()
     load = os.getloadavg()[0]  # the machine's other work shows in the latencies: compare runs at a similar load
-    setup_database()
+    setup_database(demo=False)
     over_http = args.bookers * args.attempts  # more citizens than wrk can book in --duration seconds
     type, citizens = seed(args.bookers * args.attempts + over_http)
     search(type, 10)  # warm-up: connection, caches of holidays and time zones
@@ -278,21 +259,14 @@ def main() -> int:
         f"{booking_http['bookings_per_second']} bookings/s ({booking_http['requests_per_second']} requests/s, "
         f"{booking_http['errors']} errors), overbooked slots: {booking_http['overbooked_slots']}"
     )
-    folder = ROOT / "bench" / "results"
-    folder.mkdir(exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    (folder / f"appointments-{stamp}.json").write_text(
-        json.dumps(
-            {
-                "load_average": load,
-                "search": searching,
-                "search_gc_frozen": frozen,
-                "booking": booking,
-                "booking_http": booking_http,
-            },
-            indent=2,
-        )
-    )
+    payload = {
+        "load_average": load,
+        "search": searching,
+        "search_gc_frozen": frozen,
+        "booking": booking,
+        "booking_http": booking_http,
+    }
+    results_write(payload, prefix="appointments-")
     return 1 if booking["overbooked_slots"] or booking_http["overbooked_slots"] else 0
 
 

@@ -14,9 +14,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import datetime
 import io
-import json
 import os
 import statistics
 import sys
@@ -25,9 +23,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import psycopg
-from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,24 +45,6 @@ class Result:
     # From the process's CPU time: what a worker with a core of its own would do, whatever else runs on the machine
     # (the database's own work, in its own processes, is not counted).
     cpu_letters_per_second: float
-
-
-def setup_database() -> None:
-    """The bench database, dropped, migrated and loaded with the demo data afresh."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    database = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname="postgres", autocommit=True
-    ) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database["NAME"])))
-    call_command("prepare_services", verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
 
 
 def page_count(content: bytes) -> int:
@@ -168,6 +145,8 @@ def report(results: list[Result]) -> None:
 
 
 def main() -> int:
+    from bench.common import results_write, setup_database
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--letters", type=int, default=40, help="letters measured per case")
     args = parser.parse_args()
@@ -181,11 +160,7 @@ def main() -> int:
     signer = signers.SimpleSigner.load_pkcs12(str(pki.p12), passphrase=PASSWORD.encode())
     results = pdf_only(args.letters, signer) + whole_service(args.letters, pki.p12, PASSWORD)
     report(results)
-    folder = ROOT / "bench" / "results"
-    folder.mkdir(exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    payload = {"results": [asdict(r) for r in results], "letters": args.letters}
-    (folder / f"letters-{stamp}.json").write_text(json.dumps(payload, indent=2))
+    results_write({"results": [asdict(r) for r in results], "letters": args.letters}, prefix="letters-")
     return 0
 
 

@@ -22,10 +22,8 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import datetime
 import email.parser
 import io
-import json
 import multiprocessing
 import os
 import random
@@ -38,9 +36,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
-
-import psycopg
-from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -107,24 +102,6 @@ class SmtpServer:
         messages = self._pipe.recv()
         self._process.join(timeout=STARTUP_TIMEOUT)
         return messages
-
-
-def setup_database() -> None:
-    """The bench database, dropped, migrated and loaded with the demo data afresh."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    database = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname="postgres", autocommit=True
-    ) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database["NAME"])))
-    call_command("prepare_services", verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
 
 
 def pdf_of(size: int) -> bytes:
@@ -274,6 +251,8 @@ def report(results: list[Result]) -> None:
 
 
 def main() -> int:
+    from bench.common import results_write, setup_database
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=300, help="notifications measured per case")
     args = parser.parse_args()
@@ -329,16 +308,13 @@ def main() -> int:
         " none twice."
         f" Load average: {load_before:.2f} before, {load_after:.2f} after ({os.cpu_count()} CPUs)."
     )
-    folder = ROOT / "bench" / "results"
-    folder.mkdir(exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     payload = {
         "results": [asdict(r) for r in results],
         "messages": args.messages,
         "warm_up": WARM_UP,
         "load_average": [load_before, load_after],
     }
-    (folder / f"notifications-{stamp}.json").write_text(json.dumps(payload, indent=2))
+    results_write(payload, prefix="notifications-")
     return 0
 
 

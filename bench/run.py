@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import datetime
-import io
-import json
 import os
 import re
 import shutil
@@ -24,9 +21,6 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-
-import psycopg
-from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -52,25 +46,6 @@ class Result:
     ratio_to_template: float = 0.0
 
 
-def setup_database(*, fresh: bool) -> None:
-    """The bench database (dropped first when fresh), migrated, with the demo data."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    if fresh:
-        database = settings.DATABASES["default"]
-        with psycopg.connect(
-            host=database["HOST"], port=database["PORT"], user=database["USER"], dbname="postgres", autocommit=True
-        ) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database["NAME"])))
-    call_command("prepare_services", verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
-
-
 def session_of(user: Any) -> str:
     """A signed-in session of this user, as the login would leave it: with the second factor passed (TOTP, which the
     demo enrols for agents), what the back office's middleware checks."""
@@ -94,7 +69,9 @@ def prepare(drafts: int) -> dict[str, str]:
     """A new database with the demo data, sessions, complete drafts to submit; the cookies and paths wrk needs.
 
     alice's pages are read with her session; eve submits the drafts (so alice's lists keep their demo size)."""
-    setup_database(fresh=True)
+    from bench.common import setup_database
+
+    setup_database()
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
     from appointments.models import AppointmentType
@@ -181,6 +158,8 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 def prepare_backoffice(cases: int) -> dict[str, str]:
     """The bench database kept from earlier runs, with at least `cases` submitted cases (seed_bulk writes what is
     missing); bob's session and the reference of a case he instructs."""
+    from bench.common import setup_database
+
     setup_database(fresh=False)
     from django.core.management import call_command
 
@@ -331,6 +310,8 @@ def backoffice(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> int:
+    from bench.common import results_write
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL")
     parser.add_argument("--connections", type=int, help="8 for the portal, one per worker for the back office")
@@ -344,10 +325,7 @@ def main() -> int:
     if args.backoffice:
         os.environ.setdefault("DATABASE_URL", BACKOFFICE_DATABASE)
     payload = backoffice(args) if args.backoffice else portal(args)
-    folder = ROOT / "bench" / "results"
-    folder.mkdir(exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    (folder / f"{stamp}.json").write_text(json.dumps(payload, indent=2))
+    results_write(payload)
     return 0
 
 
