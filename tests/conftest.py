@@ -183,6 +183,26 @@ def eve_client(client, eve):
     return client
 
 
+# The agents' and the administrator's clients, signed in with their second factor (sign_in), as the back office and
+# the admin ask.
+@pytest.fixture
+def bob_client(client, bob):
+    sign_in(client, bob)
+    return client
+
+
+@pytest.fixture
+def carol_client(client, carol):
+    sign_in(client, carol)
+    return client
+
+
+@pytest.fixture
+def dave_client(client, dave):
+    sign_in(client, dave)
+    return client
+
+
 @pytest.fixture
 def teleservices(etat_civil, enfance, urbanisme):
     """The demo commune's five published téléservices, by slug."""

@@ -26,12 +26,6 @@ OUTSIDE = (
 
 
 @pytest.fixture
-def bob_client(client, bob):
-    sign_in(client, bob)
-    return client
-
-
-@pytest.fixture
 def manager_client(bob_client, bob, etat_civil):
     """bob, a manager of État civil."""
     Membership.objects.filter(user=bob, department=etat_civil).update(role=Membership.Role.MANAGER)

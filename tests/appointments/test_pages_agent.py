@@ -24,18 +24,6 @@ def appointment(now, passport, town_hall, alice) -> Appointment:
     return appointment_book(type=passport, agenda=town_hall, start=THURSDAY_NINE, citizen=alice)
 
 
-@pytest.fixture
-def bob_client(client, bob):
-    sign_in(client, bob)
-    return client
-
-
-@pytest.fixture
-def carol_client(client, carol):
-    sign_in(client, carol)
-    return client
-
-
 def agenda_url(agenda: Agenda, **query) -> str:
     url = reverse("backoffice:agenda", args=[agenda.pk])
     return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")

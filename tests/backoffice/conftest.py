@@ -1,10 +1,9 @@
-"""Cases to instruct: alice's requests of the demo téléservices, and the agents' clients."""
+"""Cases to instruct: alice's requests of the demo téléservices."""
 
 import pytest
 
 from gru.models import Membership
 from teleservices import services
-from tests.conftest import sign_in
 from tests.teleservices.conftest import pdf_bytes, pdf_upload, png_bytes
 
 BIRTH = {"personne": "moi", "type_copie": "integrale", "nombre": 1, "envoi": "mairie"}
@@ -21,18 +20,6 @@ def submit(user, teleservice, answers=None):
 def birth_case(alice, teleservices):
     """alice's request for a birth certificate, instructed by État civil (bob's department)."""
     return submit(alice, teleservices["acte-de-naissance"])
-
-
-@pytest.fixture
-def bob_client(client, bob):
-    sign_in(client, bob)
-    return client
-
-
-@pytest.fixture
-def carol_client(client, carol):
-    sign_in(client, carol)
-    return client
 
 
 @pytest.fixture

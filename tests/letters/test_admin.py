@@ -11,12 +11,6 @@ from letters.models import Kind, LetterTemplate
 from tests.conftest import sign_in
 
 
-@pytest.fixture
-def dave_client(client, dave):
-    sign_in(client, dave)
-    return client
-
-
 def _template_data(etat_civil, **changes):
     data = {
         "name": "Refus",

@@ -8,7 +8,6 @@ from django.urls import reverse
 from backoffice import services as backoffice_services
 from letters.models import Kind, LetterTemplate, TransitionLetter
 from tests.backoffice.conftest import action
-from tests.conftest import sign_in
 
 
 def _template(slug, *teleservices):
@@ -21,12 +20,6 @@ def _template(slug, *teleservices):
 
 def _sent_by_actions(case):
     return case.letters.exclude(template__kind=Kind.ACKNOWLEDGEMENT)  # the récépissé of its submission aside
-
-
-@pytest.fixture
-def dave_client(client, dave):
-    sign_in(client, dave)
-    return client
 
 
 @pytest.fixture

@@ -8,12 +8,6 @@ from teleservices.workflows import Workflow
 from tests.conftest import sign_in
 
 
-@pytest.fixture
-def dave_client(client, dave):
-    sign_in(client, dave)
-    return client
-
-
 def _add_data(etat_civil, rows):
     data = {
         "title": "Recensement citoyen",

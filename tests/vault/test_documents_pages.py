@@ -27,12 +27,6 @@ def types(db):
     return demo.seed()
 
 
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def _pdf(name="page.pdf"):
     return SimpleUploadedFile(name, pdf_bytes(), "application/pdf")
 
