@@ -183,6 +183,15 @@ def eve_client(client, eve):
     return client
 
 
+@pytest.fixture
+def alice_by_sms(alice, settings):
+    """alice chose text messages besides emails, on her mobile phone."""
+    settings.SMS_ENABLED = True
+    User.objects.filter(pk=alice.pk).update(phone="+33612345678", notify_by_sms=True)
+    alice.refresh_from_db()
+    return alice
+
+
 # The agents' and the administrator's clients, signed in with their second factor (sign_in), as the back office and
 # the admin ask.
 @pytest.fixture

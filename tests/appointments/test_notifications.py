@@ -130,14 +130,6 @@ def test_a_refused_booking_tells_nothing(appointment, passport, town_hall, eve):
 # Reminders
 
 
-@pytest.fixture
-def alice_by_sms(alice, settings):
-    settings.SMS_ENABLED = True
-    User.objects.filter(pk=alice.pk).update(phone="+33612345678", notify_by_sms=True)
-    alice.refresh_from_db()
-    return alice
-
-
 def test_the_reminder_goes_48_hours_before_by_email_and_text_message_once(
     appointment, alice_by_sms, sms_outbox, sent, time_machine
 ):

@@ -27,15 +27,6 @@ def _channels(event: str) -> list[str]:
     return sorted(Notification.objects.filter(event=event).values_list("channel", flat=True))
 
 
-@pytest.fixture
-def alice_by_sms(alice, settings):
-    """alice chose text messages besides emails, on her mobile phone."""
-    settings.SMS_ENABLED = True
-    User.objects.filter(pk=alice.pk).update(phone="+33612345678", notify_by_sms=True)
-    alice.refresh_from_db()
-    return alice
-
-
 def test_a_submitted_request_is_acknowledged_by_email_and_in_the_citizen_space(
     alice, teleservices, django_capture_on_commit_callbacks
 ):

@@ -22,6 +22,14 @@ def _start_url(slug: str = "acte-de-naissance") -> str:
     return reverse("teleservices:start", args=[slug])
 
 
+def _sign_in_keeping(client, user, start_key: str) -> None:
+    """Sign in as the login does, which keeps the start the anonymous visit asked for in the new session."""
+    client.force_login(user)
+    session = client.session
+    session[START_AFTER_LOGIN_KEY] = start_key
+    session.save()
+
+
 def _draft_on(alice, teleservices, slug: str = "acte-de-naissance", when=DECEMBER_3) -> Case:
     with time_machine.travel(when, tick=False):
         return services.case_start(user=alice, teleservice=teleservices[slug])
@@ -49,10 +57,7 @@ def test_signing_in_from_start_lands_on_the_offer_when_a_draft_exists(client, al
     response = client.post(_start_url())
     assert response["Location"].startswith(reverse("account_login"))
     session_key = client.session[START_AFTER_LOGIN_KEY]
-    client.force_login(alice)
-    session = client.session
-    session[START_AFTER_LOGIN_KEY] = session_key
-    session.save()
+    _sign_in_keeping(client, alice, session_key)
     response = client.get(_start_url())
     assert response.status_code == 200
     assert "Reprendre mon brouillon du 3 décembre" in html.unescape(response.content.decode())
@@ -62,10 +67,7 @@ def test_signing_in_from_start_lands_on_the_offer_when_a_draft_exists(client, al
 def test_signing_in_from_start_without_a_draft_makes_one(client, alice, teleservices):
     client.post(_start_url())
     session_key = client.session[START_AFTER_LOGIN_KEY]
-    client.force_login(alice)
-    session = client.session
-    session[START_AFTER_LOGIN_KEY] = session_key
-    session.save()
+    _sign_in_keeping(client, alice, session_key)
     response = client.get(_start_url())
     assert response.status_code == 302
     assert response["Location"] == Case.objects.get(user=alice).get_absolute_url()
