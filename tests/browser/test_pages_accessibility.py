@@ -122,6 +122,17 @@ def test_the_household_page_fits_a_phone_screen(page, alice):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+def _assert_accessible_on_a_desktop_and_a_phone(page, paths: list[str]) -> None:
+    """Each page at a desktop's width, then a phone's: one h1, no violation, no horizontal scroll."""
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in paths:
+            page.goto(path)
+            expect(page.locator("h1")).to_have_count(1)
+            assert_accessible(page)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+
+
 def _alice_requests(alice, teleservices):
     """A submitted report with a message and a draft of the occupation of the public domain (a repeatable block)."""
     report = services.case_start(user=alice, teleservice=teleservices["signalement-voirie"])
@@ -145,13 +156,7 @@ def test_the_procedure_pages_have_no_violation_and_fit_a_phone(page, alice, tele
         *[f"/brouillons/{draft.public_id}/etape/{n}/" for n in (1, 2, 3)],
         f"/brouillons/{draft.public_id}/recapitulatif/",
     ]
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 800})
-        for path in paths:
-            page.goto(path)
-            expect(page.locator("h1")).to_have_count(1)
-            assert_accessible(page)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    _assert_accessible_on_a_desktop_and_a_phone(page, paths)
 
 
 def test_the_space_with_unread_notifications_and_the_notification_choices_have_no_violation(
@@ -212,13 +217,7 @@ def test_the_booking_pages_have_no_violation_and_fit_a_phone(page, alice, bookin
         f"/rendez-vous/passeport/?deplacer={upcoming.public_id}",
         f"/espace/rendez-vous/{upcoming.public_id}/deplacer/?creneau={slot(town_hall, at('2027-03-05', '09:00'))}",
     ]
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 800})
-        for path in paths:
-            page.goto(path)
-            expect(page.locator("h1")).to_have_count(1)
-            assert_accessible(page)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    _assert_accessible_on_a_desktop_and_a_phone(page, paths)
 
 
 def test_the_agents_agenda_pages_have_no_violation(page, bob, alice, booking):  # noqa: F811
