@@ -103,3 +103,16 @@ def sign_in(page: Page, email: str, *, totp: bool = False) -> None:
         page.keyboard.type(pyotp.TOTP(TOTP_SECRET).now())
         page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/compte/login/" not in url and "/2fa/authenticate/" not in url)
+
+
+def occupation_request_at_its_second_page(page: Page, email: str) -> None:
+    """On a phone (390 × 844), signed in, a new "Occupation du domaine public" request by a private person, at its
+    second page (the occupation: dates, equipment)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, email)
+    page.goto("/demarches/occupation-domaine-public/")
+    page.locator("main button[type='submit']").click()
+    page.wait_for_url("**/etape/1/")
+    page.get_by_label("Un particulier").check()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url("**/etape/2/")

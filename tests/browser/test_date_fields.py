@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from teleservices.models import Case
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, occupation_request_at_its_second_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,14 +17,7 @@ CONTINUE = "button[value='continue']:not([aria-hidden])"
 
 
 def test_dates_typed_as_digits_go_through_and_an_end_before_the_start_is_refused(page, alice, teleservices):
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, alice.email)
-    page.goto("/demarches/occupation-domaine-public/")
-    page.locator("main button[type='submit']").click()
-    page.wait_for_url("**/etape/1/")
-    page.get_by_label("Un particulier").check()
-    page.locator(CONTINUE).click()
-    page.wait_for_url("**/etape/2/")
+    occupation_request_at_its_second_page(page, alice.email)
 
     start = timezone.localdate() + datetime.timedelta(days=20)
     day_before = start - datetime.timedelta(days=1)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from teleservices.models import Case
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, occupation_request_at_its_second_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,14 +23,7 @@ def _wait_for(page, path: str) -> None:
 
 
 def test_alice_adds_and_removes_rows_and_enter_continues(page, alice, teleservices):
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, alice.email)
-    page.goto("/demarches/occupation-domaine-public/")
-    page.locator("main button[type='submit']").click()
-    page.wait_for_url("**/etape/1/")
-    page.get_by_label("Un particulier").check()
-    page.get_by_role("button", name="Continuer").click()
-    page.wait_for_url("**/etape/2/")
+    occupation_request_at_its_second_page(page, alice.email)
     page.get_by_label("Terrasse").check()
     soon = (timezone.localdate() + datetime.timedelta(days=20)).strftime("%d/%m/%Y")
     page.fill("#id_date_debut", soon)
