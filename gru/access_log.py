@@ -7,9 +7,8 @@ the database's own function, those older than ACCESS_LOG_RETENTION_MONTHS."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from gru.models import Access, Membership
+from gru.workdays import months_before
 
 
 def access_record(
@@ -47,7 +47,7 @@ def access_record(
 
 
 # What the citizen reads of each kind of read (`who` and `date` are filled in by access_sentence).
-_SENTENCES = {
+_SENTENCES: dict[str, Callable[[], str]] = {
     Access.Kind.CASE: lambda: _("%(who)s consulted your request %(subject)s on %(date)s."),
     Access.Kind.LETTER: lambda: _("%(who)s read the letter “%(subject)s” of your request %(reason)s on %(date)s."),
     Access.Kind.DOCUMENT: lambda: _("%(who)s opened your file “%(subject)s” on %(date)s."),
@@ -61,7 +61,7 @@ _SENTENCES = {
 def access_sentence(access: Access) -> str:
     """A read in plain French, for the citizen whose data it was ("Service État civil — un agent a consulté votre
     demande DEM-2026-… le 4 décembre 2026 à 10 h 12."); with ACCESS_LOG_SHOWS_AGENT_NAMES, the agent's name."""
-    department = access.department.name if access.department_id is not None else ""
+    department = access.department.name if access.department is not None else ""
     if settings.ACCESS_LOG_SHOWS_AGENT_NAMES:
         who = _("%(agent)s (%(department)s)") % {"agent": access.agent.get_full_name(), "department": department}
     else:
@@ -87,13 +87,6 @@ def agent_department_id(agent: Any, department_id: int | None) -> int | None:
     if department_id in departments:
         return department_id
     return departments[0] if departments else None
-
-
-def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
-    """The same time `months` calendar months earlier (the 31st becomes the month's last day)."""
-    years, month = divmod(moment.month - 1 - months, 12)
-    year = moment.year + years
-    return moment.replace(year=year, month=month + 1, day=min(moment.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def access_log_purge(*, now: datetime.datetime) -> int:

@@ -1,4 +1,5 @@
-"""Working days of a French collectivité: Monday to Friday, French public holidays excluded.
+"""Working days of a French collectivité: Monday to Friday, French public holidays excluded; and calendar months,
+which retention periods are counted in (`months_before`).
 
 Deadlines of requests are counted in working days (the téléservice's processing days), and appointments close on
 public holidays. The `holidays` package knows France's holidays, and the extra days of a region by subdivision
@@ -7,6 +8,7 @@ public holidays. The `holidays` package knows France's holidays, and the extra d
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Mapping
 from functools import cache
@@ -51,3 +53,10 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     if end < start:
         return -working_days_between(end, start)
     return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=n)))
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same time `months` calendar months earlier (the 31st becomes the month's last day)."""
+    years, month = divmod(moment.month - 1 - months, 12)
+    year = moment.year + years
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, calendar.monthrange(year, month + 1)[1]))

@@ -73,7 +73,7 @@ def case_read_record(agent: User, case: Case, *, kind: str, subject: str) -> Non
         agent=agent,
         kind=kind,
         subject=subject,
-        reason=case.reference,
+        reason=case.reference or "",  # set once submitted, and agents read submitted requests
         citizen_ids=[case.user_id],
         department_id=agent_department_id(agent, case.department_id),
     )

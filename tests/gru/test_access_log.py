@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from gru.access_log import access_log_purge, months_before
+from gru.access_log import access_log_purge
 from gru.models import Access, Membership
+from gru.workdays import months_before
 from teleservices import services as teleservices_services
 from tests.conftest import sign_in
 from tests.teleservices.conftest import pdf_bytes
