@@ -19,6 +19,7 @@ from itertools import groupby
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.db.models import Q
@@ -43,6 +44,7 @@ from appointments.models import (
 from appointments.slots import Slot, slots_for
 from gru.models import Membership, Notification
 from gru.notifications import notifications_withdraw, notify
+from gru.workdays import months_before
 from portal.models import HouseholdMember, User
 from teleservices.models import Case
 from vault.files import CheckedFile
@@ -307,6 +309,14 @@ def appointment_mark(*, appointment: Appointment, outcome: str, actor: User) -> 
     if too_early:
         raise ValidationError(_("This appointment has not taken place yet."), code="too_early")
     return _transition(appointment, outcome)
+
+
+def appointments_purge(*, now: datetime.datetime) -> int:
+    """Delete the appointments that ended more than APPOINTMENTS_RETENTION_MONTHS ago, with their earlier-slot alerts;
+    returns how many went."""
+    cutoff = months_before(now, settings.APPOINTMENTS_RETENTION_MONTHS)
+    _total, by_model = Appointment.objects.filter(end__lt=cutoff).delete()
+    return by_model.get(Appointment._meta.label, 0)
 
 
 def appointments_due_for_reminder(*, now: datetime.datetime) -> AppointmentQuerySet:

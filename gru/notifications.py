@@ -36,6 +36,7 @@ from gru import emails, sms
 from gru.models import Notification, Organisation
 from gru.queue import enqueue_all, enqueue_on_commit
 from gru.tasks import notification_send_task
+from gru.workdays import months_before
 
 logger = logging.getLogger(__name__)
 
@@ -281,6 +282,16 @@ def notifications_sweep(*, now: datetime.datetime) -> int:
     first row the broker refuses: the next sweep carries on. Returns how many were queued."""
     due = Notification.objects.due(now - SWEEP_GRACE).order_by("next_attempt_at")
     return enqueue_all(notification_send_task, "notification_id", list(due.values_list("pk", flat=True)[:SWEEP_BATCH]))
+
+
+def notifications_purge(*, now: datetime.datetime) -> int:
+    """Delete the rows older than NOTIFICATIONS_RETENTION_MONTHS that are done with (sent, failed or withdrawn): the
+    outbox's and what citizens read in their space. A file an email carried stays with whoever owns it. Returns how
+    many rows went."""
+    cutoff = months_before(now, settings.NOTIFICATIONS_RETENTION_MONTHS)
+    done = Notification.objects.exclude(status=Notification.Status.PENDING).filter(created_at__lt=cutoff)
+    _total, by_model = done.delete()
+    return by_model.get(Notification._meta.label, 0)
 
 
 @transaction.atomic

@@ -419,6 +419,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gru.tasks.access_log_purge_task",
         "schedule": crontab(minute=47, hour=2),
     },
+    "purge-notifications-past-retention": {
+        "task": "gru.tasks.notifications_purge_task",
+        "schedule": crontab(minute=52, hour=2),
+    },
+    "purge-appointments-past-retention": {
+        "task": "appointments.tasks.appointments_purge_task",
+        "schedule": crontab(minute=57, hour=2),
+    },
     "purge-expired-sessions": {
         "task": "gru.tasks.sessions_purge_task",
         "schedule": crontab(minute=17, hour=3),
@@ -494,6 +502,11 @@ READYZ_SIGNATURES_MAX_HOURS = env.int("READYZ_SIGNATURES_MAX_HOURS", default=48)
 # whether citizens read the names of the agents who read their data, or only their departments.
 ACCESS_LOG_RETENTION_MONTHS = max(1, env.int("ACCESS_LOG_RETENTION_MONTHS", default=12))
 ACCESS_LOG_SHOWS_AGENT_NAMES = env.bool("ACCESS_LOG_SHOWS_AGENT_NAMES", default=False)
+
+# Other retention periods, in months: notifications once done with (sent, failed, withdrawn: the outbox's rows and
+# the citizen space's), and appointments after they ended. Sessions end with SESSION_COOKIE_AGE (purged nightly).
+NOTIFICATIONS_RETENTION_MONTHS = env.int("NOTIFICATIONS_RETENTION_MONTHS", default=12)
+APPOINTMENTS_RETENTION_MONTHS = env.int("APPOINTMENTS_RETENTION_MONTHS", default=12)
 
 HOUSEHOLD_INVITATION_VALIDITY = timedelta(days=env.int("HOUSEHOLD_INVITATION_DAYS", default=14))
 # Regional public holidays on top of France's (deadlines, appointments): "57" (or "6AE") for Alsace-Moselle, "971"…

@@ -15,6 +15,13 @@ def access_log_purge_task() -> None:
     access_log_purge(now=timezone.now())
 
 
+@shared_task(soft_time_limit=600, time_limit=660)
+def notifications_purge_task() -> None:
+    from gru.notifications import notifications_purge
+
+    notifications_purge(now=timezone.now())
+
+
 @shared_task(soft_time_limit=60, time_limit=90)
 def notification_send_task(notification_id: int) -> None:
     from gru.notifications import notification_send

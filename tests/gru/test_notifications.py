@@ -1,6 +1,7 @@
 """notify(): one row per channel, in the transaction of the change it tells about, as the citizen chose; what the
 email and the text message say."""
 
+import datetime
 import re
 
 import pytest
@@ -9,11 +10,11 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from backoffice.services import case_transition, cases_bulk_transition
 from gru.models import Notification
-from gru.notifications import Event, _events, events_register, notification_send, notify
+from gru.notifications import Event, _events, events_register, notification_send, notifications_purge, notify
 from portal.models import User
 from tests.backoffice.conftest import action, submit
 from tests.teleservices.conftest import pdf_bytes
@@ -174,3 +175,26 @@ def test_an_email_waits_while_its_attachment_is_scanned_by_the_antivirus(alice, 
     email = notification_send(notification_id=email.pk)
     assert (email.status, email.attempts) == (Notification.Status.PENDING, 1)
     assert "AttachmentNotReady" in email.last_error and mail.outbox == []
+
+
+def test_notifications_done_with_are_deleted_after_their_retention_and_pending_ones_kept(alice, settings):
+    settings.NOTIFICATIONS_RETENTION_MONTHS = 12
+    now = timezone.now()
+    old, recent = now - datetime.timedelta(days=400), now - datetime.timedelta(days=200)
+
+    def row(created_at, status):
+        return Notification.objects.create(
+            channel=Notification.Channel.SPACE,
+            recipient=alice,
+            event="case_message",
+            template="x",
+            status=status,
+            created_at=created_at,
+            sent_at=None if status == Notification.Status.PENDING else created_at,
+        )
+
+    row(old, Notification.Status.SENT)
+    row(old, Notification.Status.FAILED)
+    pending, young = row(old, Notification.Status.PENDING), row(recent, Notification.Status.SENT)
+    assert notifications_purge(now=now) == 2
+    assert set(Notification.objects.all()) == {pending, young}
