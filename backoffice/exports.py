@@ -36,7 +36,8 @@ from backoffice import tasks
 from backoffice.board import ORDER
 from backoffice.forms import BoardFilterForm
 from backoffice.models import EXPORT_ATTEMPTS, Export
-from gru.models import Department, Membership
+from gru.access_log import accesses_record, agent_department_id
+from gru.models import Access, Department, Membership
 from gru.queue import enqueue_all, enqueue_on_commit
 from letters.models import Letter, LetterQuerySet
 from letters.pdf import pdfs_merge
@@ -224,6 +225,21 @@ def export_write(
     return written
 
 
+def cases_read(cases: CaseQuerySet) -> list[list[Any]]:
+    """[reference, citizen id] of each request of the list, for the access log when its file is downloaded."""
+    return [list(row) for row in cases.values_list("reference", "user_id")]
+
+
+def export_reads_record(*, agent: User, reads: list[list[Any]], filename: str, department_id: int | None) -> None:
+    """Write in the access log that the agent downloaded these requests' data (in the file `filename`)."""
+    accesses_record(
+        agent=agent,
+        kind=Access.Kind.EXPORT,
+        department_id=agent_department_id(agent, department_id),
+        reads=[(reference, filename, citizen_id) for reference, citizen_id in reads],
+    )
+
+
 @transaction.atomic
 def export_create(*, owner: User, format: str, query: str) -> Export:
     """Ask a worker for the export of a long list."""
@@ -270,7 +286,7 @@ def export_run(*, export_id: int) -> Export | None:
     else:
         export.state = Export.State.DONE
     export.finished_at = timezone.now()
-    export.save(update_fields=["state", "rows_done", "rows_total", "file", "key_id", "finished_at"])
+    export.save(update_fields=["state", "rows_done", "rows_total", "file", "key_id", "finished_at", "cases_read"])
     return export
 
 
@@ -282,6 +298,7 @@ def _export_file_write(export: Export) -> None:
         written = export_write(cases, format=export.format, out=out, progress=lambda done: this.update(rows_done=done))
         _export_file_save(export, out)
     export.rows_done = export.rows_total = written
+    export.cases_read = cases_read(cases)
 
 
 def _letters_file_write(export: Export) -> None:
@@ -306,6 +323,7 @@ def _letters_file_write(export: Export) -> None:
         merged = pdfs_merge(contents(), out)
         _export_file_save(export, out)
     export.rows_done = export.rows_total = merged
+    export.cases_read = [list(row) for row in letters.values_list("case__reference", "case__user_id")]
 
 
 def _export_file_save(export: Export, written: IO[bytes]) -> None:

@@ -140,6 +140,12 @@ class Export(models.Model):
     key_id = models.CharField(
         max_length=40, blank=True, help_text=_("The encryption key of the stored content (empty: not encrypted).")
     )
+    cases_read = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="[reference, citizen id] of each request the file holds: written in the access log when downloaded.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

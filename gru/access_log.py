@@ -31,6 +31,14 @@ def access_record(
 ) -> None:
     """Write that `agent`, working for `department_id`, read `subject` (of the `kind` of `Access.Kind`) of each citizen
     (those without an account, None, are left out), because of `reason` (the request, the counter visit)."""
+    reads = [(subject, reason, citizen_id) for citizen_id in dict.fromkeys(citizen_ids)]
+    accesses_record(agent=agent, kind=kind, department_id=department_id, reads=reads)
+
+
+def accesses_record(
+    *, agent: Any, kind: str, department_id: int | None, reads: Iterable[tuple[str, str, int | None]]
+) -> None:
+    """Write several reads at once, each (subject, reason, citizen id): an export, a row per request it holds."""
     rows = [
         Access(
             agent_id=agent.pk,
@@ -40,10 +48,10 @@ def access_record(
             subject=subject[:300],
             reason=reason[:300],
         )
-        for citizen_id in dict.fromkeys(citizen_ids)
+        for subject, reason, citizen_id in reads
         if citizen_id is not None
     ]
-    Access.objects.bulk_create(rows)
+    Access.objects.bulk_create(rows, batch_size=1000)
 
 
 # What the citizen reads of each kind of read (`who` and `date` are filled in by access_sentence).

@@ -55,7 +55,11 @@ def export_create(request: HttpRequest) -> HttpResponseBase:
     out = tempfile.TemporaryFile()  # FileResponse closes it once sent
     exports.export_write(cases, format=format, out=out)
     out.seek(0)
-    return _download(out, format=format, filename=export_filename(format, timezone.now()))
+    filename = export_filename(format, timezone.now())
+    exports.export_reads_record(
+        agent=request.user, reads=exports.cases_read(cases), filename=filename, department_id=None
+    )
+    return _download(out, format=format, filename=filename)
 
 
 @require_GET
@@ -76,6 +80,9 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         chunks = export.file_chunks()
     except FileNotFoundError:  # a database restored without the exports' files (bin/backup leaves them out)
         raise Http404 from None
+    exports.export_reads_record(
+        agent=request.user, reads=export.cases_read, filename=export.filename, department_id=export.department_id
+    )
     return _download(chunks, format=export.format, filename=export.filename)
 
 

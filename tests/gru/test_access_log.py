@@ -12,10 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from backoffice import exports
+from backoffice.models import Export
 from gru.access_log import access_log_purge
 from gru.models import Access, Membership
 from gru.workdays import months_before
 from teleservices import services as teleservices_services
+from tests.backoffice.conftest import submit
 from tests.conftest import sign_in
 from tests.teleservices.conftest import pdf_bytes
 from vault.files import file_check
@@ -161,3 +164,35 @@ def test_an_agent_who_manages_nothing_is_refused_the_log(client, carol):
     sign_in(client, carol)
     assert client.get(reverse("backoffice:access_log")).status_code == 403
     assert reverse("backoffice:access_log") not in client.get(reverse("backoffice:dashboard")).content.decode()
+
+
+def _read_whole(response):
+    """Read a streamed file to its end (which closes it)."""
+    b"".join(response.streaming_content)
+
+
+def test_an_export_writes_each_of_its_requests_in_the_log_of_its_citizen(bob_client, bob, alice, eve, teleservices):
+    theirs = {user: submit(user, teleservices["acte-de-naissance"]) for user in (alice, eve)}
+    response = bob_client.post(reverse("backoffice:export_create"), {"format": "csv", "query": "state=all"})
+    assert response.status_code == 200
+    _read_whole(response)
+    reads = Access.objects.filter(kind=Access.Kind.EXPORT, agent=bob)
+    assert {(read.citizen, read.subject) for read in reads} == {(u, case.reference) for u, case in theirs.items()}
+    assert f"a exporté votre demande {theirs[alice].reference} dans une liste" in _reads_of(alice)
+    assert theirs[alice].reference not in _reads_of(eve)
+
+
+def test_a_long_export_is_written_in_the_log_when_downloaded_not_when_written(
+    bob_client, bob, alice, teleservices, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(exports, "EXPORT_DIRECT_MAX", 0)
+    case = submit(alice, teleservices["acte-de-naissance"])
+    with django_capture_on_commit_callbacks(execute=True):
+        bob_client.post(reverse("backoffice:export_create"), {"format": "csv", "query": "state=all"})
+    export = Export.objects.get()
+    assert not Access.objects.filter(kind=Access.Kind.EXPORT).exists()
+    response = bob_client.get(reverse("backoffice:export_download", args=[export.pk]))
+    assert response.status_code == 200
+    _read_whole(response)
+    read = Access.objects.get(kind=Access.Kind.EXPORT)
+    assert (read.citizen, read.subject, read.reason) == (alice, case.reference, export.filename)
