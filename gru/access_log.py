@@ -8,13 +8,15 @@ the database's own function, those older than ACCESS_LOG_RETENTION_MONTHS."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gru.models import Access, Membership
 from gru.workdays import months_before
@@ -55,14 +57,14 @@ def accesses_record(
 
 
 # What the citizen reads of each kind of read (`who` and `date` are filled in by access_sentence).
-_SENTENCES: dict[str, Callable[[], str]] = {
-    Access.Kind.CASE: lambda: _("%(who)s consulted your request %(subject)s on %(date)s."),
-    Access.Kind.LETTER: lambda: _("%(who)s read the letter “%(subject)s” of your request %(reason)s on %(date)s."),
-    Access.Kind.DOCUMENT: lambda: _("%(who)s opened your file “%(subject)s” on %(date)s."),
-    Access.Kind.CITIZEN: lambda: _(
+_SENTENCES: dict[str, Promise] = {
+    Access.Kind.CASE: gettext_lazy("%(who)s consulted your request %(subject)s on %(date)s."),
+    Access.Kind.LETTER: gettext_lazy("%(who)s read the letter “%(subject)s” of your request %(reason)s on %(date)s."),
+    Access.Kind.DOCUMENT: gettext_lazy("%(who)s opened your file “%(subject)s” on %(date)s."),
+    Access.Kind.CITIZEN: gettext_lazy(
         "%(who)s consulted your citizen page (your requests and documents) for your request %(reason)s on %(date)s."
     ),
-    Access.Kind.EXPORT: lambda: _("%(who)s exported your request %(subject)s in a list on %(date)s."),
+    Access.Kind.EXPORT: gettext_lazy("%(who)s exported your request %(subject)s in a list on %(date)s."),
 }
 
 
@@ -80,7 +82,7 @@ def access_sentence(access: Access) -> str:
         "hours": f"{moment:%H}",
         "minutes": f"{moment:%M}",
     }
-    return _SENTENCES[access.kind]() % {"who": who, "subject": access.subject, "reason": access.reason, "date": date}
+    return str(_SENTENCES[access.kind]) % {"who": who, "subject": access.subject, "reason": access.reason, "date": date}
 
 
 def access_log_read_record(*, agent: Any, department_id: int | None) -> None:

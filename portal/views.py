@@ -63,8 +63,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     """Qui a consulté mes données: every read of the citizen's data by an agent, newest first."""
     listed = Access.objects.of_citizen(request.user).select_related("department", "agent")
     page = Paginator(listed, ACCESS_LOG_PER_PAGE).get_page(request.GET.get("page"))
-    reads = [(access, access_sentence(access)) for access in page]
-    context = {"page": page, "reads": reads, "retention_months": settings.ACCESS_LOG_RETENTION_MONTHS}
+    sentences = [access_sentence(access) for access in page]
+    context = {"page": page, "sentences": sentences, "retention_months": settings.ACCESS_LOG_RETENTION_MONTHS}
     return render(request, "portal/access_log.html", context)
 
 
